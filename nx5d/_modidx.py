@@ -6,4 +6,6 @@ d = { 'settings': { 'branch': 'main',
                 'git_url': 'https://github.com/kmc3-xpp/nx5d',
                 'lib_path': 'nx5d'},
   'syms': { 'nx5d.cli': { 'nx5d.cli.main': ('cli.html#main', 'nx5d/cli.py'),
-                          'nx5d.cli.make_parser': ('cli.html#make_parser', 'nx5d/cli.py')}}}
+                          'nx5d.cli.make_parser': ('cli.html#make_parser', 'nx5d/cli.py')},
+            'nx5d.urls': { 'nx5d.urls.check_key': ('urls.html#check_key', 'nx5d/urls.py'),
+                           'nx5d.urls.natural_key': ('urls.html#natural_key', 'nx5d/urls.py')}}}
