@@ -6,23 +6,24 @@
 __all__ = ['FRAME_NAME', 'HC_EV_ANGSTROM', 'MANIFEST_COLUMNS', 'UdkmFormatError', 'sanitize_column', 'read_manifest',
            'TiffLayout', 'tiff_layout', 'decode_into', 'read_frame', 'bin_frames', 'binned_shape', 'DetectorMap',
            'fs_load_data', 'wavevector', 'pixel_q', 'example_delays', 'strain_truth', 'ScanSpec', 'make_scan',
-           'RsmSettings', 'rsm_settings', 'area_geometry', 'cook_rsm', 'peak_qz', 'recovered_strain']
+           'RsmSettings', 'rsm_settings', 'area_geometry', 'cook_rsm', 'peak_qz', 'recovered_strain', 'scan_summary',
+           'UdkmRepository', 'UdkmProposal', 'UdkmDataScan', 'make_repository', 'plot_rsm', 'demo']
 
-# %% ../nbs/05_udkm.ipynb #9a85c512
+# %% ../nbs/05_udkm.ipynb #0014aed7
 import os, re, io, sys, json, glob, math, struct, warnings, tempfile, threading, urllib.parse
 from pathlib import Path
 from dataclasses import dataclass, asdict, fields, replace
 from concurrent.futures import ThreadPoolExecutor
 
-# %% ../nbs/05_udkm.ipynb #25f56345
+# %% ../nbs/05_udkm.ipynb #88dc15ba
 import numpy as np
 import xarray as xr
 
-# %% ../nbs/05_udkm.ipynb #5f397f9e
+# %% ../nbs/05_udkm.ipynb #963cf894
 class UdkmFormatError(ValueError):
     "A UDKM scan folder, or one of its files, is not as the format requires."
 
-# %% ../nbs/05_udkm.ipynb #18efeb1d
+# %% ../nbs/05_udkm.ipynb #d3b1a992
 _COLUMN_JUNK = re.compile(r'[\[\]%/ ]')
 
 def sanitize_column(name:str # a column name from the manifest header
@@ -30,7 +31,7 @@ def sanitize_column(name:str # a column name from the manifest header
     "`name` without `[`, `]`, `%`, `/` and spaces (`'Crystal [ph/s]'` → `'Crystalphs'`)."
     return _COLUMN_JUNK.sub('', name.strip())
 
-# %% ../nbs/05_udkm.ipynb #81d17d85
+# %% ../nbs/05_udkm.ipynb #25f3b542
 def _manifest_header(path, text):
     "Sanitised column names of the manifest's header line."
     lines = text.splitlines()
@@ -78,7 +79,7 @@ def read_manifest(path # path of a `manifest.dat`
     if len(table) == 0: raise UdkmFormatError(f'{path}: the manifest has a header but no rows')
     return {n: table[:, k].copy() for k, n in enumerate(names)}
 
-# %% ../nbs/05_udkm.ipynb #0e3f0dc8
+# %% ../nbs/05_udkm.ipynb #eac006c5
 try: import imagecodecs
 except ImportError: imagecodecs = None
 
@@ -137,7 +138,7 @@ def tiff_layout(buf:bytes, # the whole file
         if o + c > len(buf): raise _truncated(name, 'pixel data beyond the end of the file')
     return TiffLayout((h, w), np.dtype(e + dt), one(259), rps, offs, cnts)
 
-# %% ../nbs/05_udkm.ipynb #b57bb9d7
+# %% ../nbs/05_udkm.ipynb #94d9e9d9
 def _inflater():
     "Fastest available zlib-stream decoder writing into a given buffer: libdeflate, zlib (imagecodecs), or Python's zlib."
     if imagecodecs is not None:
@@ -216,7 +217,7 @@ def read_frame(path, # a TIFF file
     else: decode_into(buf, lay, out, where)
     return out
 
-# %% ../nbs/05_udkm.ipynb #d37f1acf
+# %% ../nbs/05_udkm.ipynb #163a32ec
 def bin_frames(a:np.ndarray, # frames, last two axes are the detector
                reduce:int=1, # block size
                mode:str='sum' # 'sum' (add the counts of each block) or 'stride' (keep every `reduce`-th pixel)
@@ -255,7 +256,7 @@ class DetectorMap:
         "Full-detector pixel coordinate(s) → (binned) pixel index."
         return (np.asarray(full, float) - self.offset) / self.scale
 
-# %% ../nbs/05_udkm.ipynb #77bf468b
+# %% ../nbs/05_udkm.ipynb #5d6893da
 FRAME_NAME = 'image{:05d}.tiff'
 
 def _frame_paths(folder, n):
@@ -289,7 +290,7 @@ def _read_block(paths, rows, shape, dtype, reduce, mode, outdt, out=None):
         else: out[k] = bin_frames(read_frame(p, out=tmp, row=r), reduce, mode)
     return out
 
-# %% ../nbs/05_udkm.ipynb #da8f25c6
+# %% ../nbs/05_udkm.ipynb #0644fb80
 def _blocks(n, chunk):
     return [(s, min(s + chunk, n)) for s in range(0, n, chunk)]
 
@@ -316,7 +317,7 @@ def _eager_images(paths, shape, dtype, reduce, mode, chunk, outdt, workers, prog
     finally: bar.close()
     return out
 
-# %% ../nbs/05_udkm.ipynb #d795cc8d
+# %% ../nbs/05_udkm.ipynb #795b94dd
 def _interactive():
     if 'ipykernel' in sys.modules:
         try: return get_ipython().__class__.__name__ == 'ZMQInteractiveShell'   # noqa: F821
@@ -329,7 +330,7 @@ def _progress(total, progress=None, unit='it', desc=None):
     show = _interactive() if progress is None else bool(progress)
     return tqdm(total=total, unit=unit, desc=desc, disable=not show, leave=False)
 
-# %% ../nbs/05_udkm.ipynb #b634a3bd
+# %% ../nbs/05_udkm.ipynb #10db90f8
 def fs_load_data(scan_path, # folder with manifest.dat and image%05d.tiff (str, Path or file:// URL)
                  reduce:int=1, # bin frames by `reduce`×`reduce` pixel blocks while reading
                  *,
@@ -362,7 +363,7 @@ def fs_load_data(scan_path, # folder with manifest.dat and image%05d.tiff (str, 
                     pixel_scale=dmap.scale, pixel_offset=dmap.offset)
     return ds
 
-# %% ../nbs/05_udkm.ipynb #f7ddd0a2
+# %% ../nbs/05_udkm.ipynb #ce56635e
 HC_EV_ANGSTROM = 12398.419843320026   # h·c in eV·Å
 
 def wavevector(energy:float # photon energy in eV
@@ -393,7 +394,7 @@ def pixel_q(theta:float, # sample angle Θ (degrees)
     q = q @ _rot_about_minus_y(theta)            # rotate back into the sample frame (row vectors: q·R = Rᵀq)
     return q[..., 0], q[..., 1], q[..., 2]
 
-# %% ../nbs/05_udkm.ipynb #74fdf0b5
+# %% ../nbs/05_udkm.ipynb #bc60f0cd
 def example_delays(n:int=122, # number of delays
                    t_max:float=320.0 # last delay (ps)
                   )->np.ndarray:
@@ -410,7 +411,7 @@ def strain_truth(delay, # delay(s) in ps
     t = np.asarray(delay, float)
     return np.where(t > 0, amplitude * -np.expm1(-np.clip(t, 0, None) / tau), 0.0)
 
-# %% ../nbs/05_udkm.ipynb #a93e4af6
+# %% ../nbs/05_udkm.ipynb #c71edaad
 @dataclass
 class ScanSpec:
     "Parameters of a simulated UDKM PXS scan (geometry, sample, dynamics, measurement)."
@@ -446,7 +447,7 @@ class ScanSpec:
     @property
     def n_frames(self): return (self.loops * len(self.delays) + self.extra) * len(self.thetas)
 
-# %% ../nbs/05_udkm.ipynb #278d8bdb
+# %% ../nbs/05_udkm.ipynb #fd082568
 def _frame_plan(spec):
     "Manifest rows of the scan described by `spec`: (loop, delay) per Θ-2Θ scan, in measurement order."
     plan = [(loop + 1, d) for loop in range(spec.loops) for d in spec.delays]
@@ -482,7 +483,7 @@ class _FrameMaker:
         frame[self.dead] = -2
         return frame.reshape(s.shape), flux, int(frame[frame > 0].sum())
 
-# %% ../nbs/05_udkm.ipynb #248a7e7a
+# %% ../nbs/05_udkm.ipynb #ba67e245
 MANIFEST_COLUMNS = ['Loop_Delay', 'Delay', 'Loop_Theta', 'Theta', 'Crystal [V]', 'Crystal [ph/s]', 'Pilatus [ph/s]',
                     'Repeats', 'ImageNumber', 'Intensities [ph/s]']
 
@@ -526,7 +527,7 @@ def make_scan(folder, # scan folder to create (must not exist or be empty)
     strain = strain_truth(d, spec.amplitude, spec.tau)
     return dict(spec=spec, delays=d, strain=strain, q_peak=spec.q_bragg / (1 + strain))
 
-# %% ../nbs/05_udkm.ipynb #6f4a5e4e
+# %% ../nbs/05_udkm.ipynb #d54acdef
 @dataclass
 class RsmSettings:
     "Parameters of `cook_rsm` (see the table above); build with `rsm_settings`."
@@ -587,7 +588,7 @@ def rsm_settings(settings=None, # spice `settings` (mapping or record), an `RsmS
     s.mask_negative = bool(s.mask_negative)
     return s
 
-# %% ../nbs/05_udkm.ipynb #85778d13
+# %% ../nbs/05_udkm.ipynb #a8d23b7e
 def area_geometry(s:RsmSettings, # cooking parameters
                   shape:tuple, # shape of the frames to convert (after all binning)
                   dmap:DetectorMap=DetectorMap() # how those frames' pixels map to full-detector pixels
@@ -601,7 +602,7 @@ def area_geometry(s:RsmSettings, # cooking parameters
                          pwidth1=s.pixel_size[0] * dmap.scale, pwidth2=s.pixel_size[1] * dmap.scale)
     return hxrd
 
-# %% ../nbs/05_udkm.ipynb #4d50cba3
+# %% ../nbs/05_udkm.ipynb #99e06129
 def _grid_range(s, hxrd, angles, qcache):
     "((qy_min, qy_max), (qz_min, qz_max)) of the grid: the settings' `q_range` or the detector's extent over `angles`."
     if s.q_range is not None: return s.q_range
@@ -631,7 +632,7 @@ def _fetch(images, a, b, reduce):
     block = block.compute() if hasattr(block, 'compute') else np.asarray(block)
     return bin_frames(block, reduce)
 
-# %% ../nbs/05_udkm.ipynb #39b6cc44
+# %% ../nbs/05_udkm.ipynb #1dc3b19b
 def cook_rsm(data:xr.Dataset, # raw scan: `images` on (index, w, h), `Theta` and `Delay` on index
              settings=None, # spice `settings` (see the table), an `RsmSettings`, or None for the defaults
              *,
@@ -703,7 +704,7 @@ def cook_rsm(data:xr.Dataset, # raw scan: `images` on (index, w, h), `Theta` and
     out.attrs['rsm_settings'] = json.dumps({**asdict(s), 'q_range': rng})
     return out
 
-# %% ../nbs/05_udkm.ipynb #869ae423
+# %% ../nbs/05_udkm.ipynb #b107d5e5
 def _gauss(x, a, x0, sig, c): return a * np.exp(-0.5 * ((x - x0) / sig)**2) + c
 
 def peak_qz(rsm:xr.Dataset # cooked maps (`qdata` on Delay, qy, qz)
@@ -732,3 +733,177 @@ def recovered_strain(rsm:xr.Dataset # cooked maps
     eps = ref / q - 1
     eps.name = 'strain'; eps.attrs = {'long_name': 'out-of-plane strain', 'units': ''}
     return eps
+
+# %% ../nbs/05_udkm.ipynb #f8684bcd
+def _read_parameters(folder):
+    "`parameters.txt` of a scan folder as a dict of strings (empty if there is none)."
+    out = {}
+    try: text = Path(folder, 'parameters.txt').read_text(errors='replace')
+    except OSError: return out
+    for line in text.splitlines():
+        m = re.match(r'\s*([^:=#]+?)\s*[:=]\s*(.*?)\s*$', line)
+        if m: out[m.group(1)] = m.group(2)
+    return out
+
+def scan_summary(folder # a UDKM scan folder
+                )->dict:
+    "Listing summary of a scan folder (type, steps, integration, description) without reading any frame."
+    if not os.path.isdir(folder): raise UdkmFormatError(f'{folder}: no such scan folder')
+    try:
+        with open(os.path.join(folder, 'manifest.dat'), errors='replace') as f: header = f.readline()
+    except FileNotFoundError: raise UdkmFormatError(f'{folder}: no manifest.dat') from None
+    loops = [c[5:].lower() for c in map(sanitize_column, header.split('\t')) if c.startswith('Loop_')]
+    steps = sum(1 for e in os.scandir(folder) if re.fullmatch(r'image\d{5}\.tiff', e.name))
+    par = _read_parameters(folder)
+    exposure = next((v for k, v in par.items() if k.lower().startswith(('exposure', 'integration'))), '')
+    unit = ' s' if exposure and re.fullmatch(r'[\d.eE+-]+', exposure) else ''
+    return {'type': 'PXS ' + ' × '.join(loops) if loops else 'PXS', 'steps': steps,
+            'integration': exposure + unit, 'description': par.get('comment', par.get('description', ''))}
+
+# %% ../nbs/05_udkm.ipynb #eec8bb66
+from .repo.filesystem import DataRepository, DataProposal
+from .repo.base import DataScanBase
+
+# %% ../nbs/05_udkm.ipynb #897ec45c
+def _prefixed(letter):
+    "Handle maker: `letter` + the key, with characters that cannot be in a Python name replaced by `_`."
+    return lambda key: letter + re.sub(r'\W', '_', key)
+
+def _local_path(url):
+    "The local folder of a `file://` URL (UDKM scans are read from local or mounted disks)."
+    u = urllib.parse.urlparse(url)
+    if u.scheme not in ('', 'file'): raise UdkmFormatError(f'{url}: UDKM scans are read from local folders (file://), not {u.scheme}://')
+    return urllib.parse.unquote(u.path)
+
+class UdkmRepository(DataRepository):
+    "UDKM PXS data: one folder per proposal and per scan; proposal handles `p<key>`."
+    def __init__(self, url:str, # pattern like 'file:///data/{proposal}/{scan}'
+                 **kw # passed on to `DataRepository` (e.g. `spice_url`)
+                ):
+        super().__init__(url, proposal_k2h=_prefixed('p'), **kw)
+    def _proposal(self, key): return UdkmProposal(self, key, self.repo_url)
+
+class UdkmProposal(DataProposal):
+    "A UDKM proposal (beamtime): its scan folders, scan handles `r<key>`."
+    def __init__(self, repo, key, scanurl=None):
+        super().__init__(repo, key, url=scanurl, scan_k2h=_prefixed('r'))
+    def _scan(self, key): return UdkmDataScan(self, key)
+
+class UdkmDataScan(DataScanBase):
+    "A UDKM PXS scan: raw frames lazily from its folder, cooked into one reciprocal-space map per delay."
+    progress = None  # progress bar while cooking (None: when interactive)
+    @property
+    def path(self)->str:
+        "The scan folder."
+        return _local_path(self.url)
+    def _get_summary(self): return scan_summary(self.path)
+    def _get_raw(self): return fs_load_data(self.path)
+    def _cook(self, data, **spice): return cook_rsm(data, spice.get('settings'), progress=self.progress)
+
+# %% ../nbs/05_udkm.ipynb #d0a9efdc
+def _example_specs(size):
+    if size == 'small': return {'091726': ScanSpec.small(),
+                                '093015': ScanSpec.small(delays=tuple(example_delays(6, 80.0)), extra=0, amplitude=5e-3, seed=1)}
+    if size == 'demo': main = ScanSpec(delays=tuple(example_delays(30, 160.0)))
+    elif size == 'full': main = ScanSpec()
+    else: raise ValueError(f"size must be 'small', 'demo' or 'full', not {size!r}")
+    return {'091726': main, '093015': replace(main, delays=tuple(example_delays(8, 80.0)), loops=1, extra=0,
+                                              amplitude=5e-3, seed=1)}
+
+def _truth_json(t):
+    return {'spec': {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(t['spec']).items()},
+            **{k: t[k].tolist() for k in ('delays', 'strain', 'q_peak')}}
+
+def make_repository(root, # folder for the repository (created; must not hold the proposal yet)
+                    size:str='small', # 'small' (tests), 'demo' or 'full' (benchmark)
+                    proposal:str='20210205', # proposal key
+                    progress:bool=None # progress bars (None: when interactive)
+                   )->dict:
+    "Write an example UDKM repository; returns `url` (the pattern), `root` and the `truth` per scan."
+    root = Path(root)
+    truth = {k: make_scan(root / proposal / k, spec, progress=progress,
+                          comment='simulated thin-film Bragg peak, pump-probe delay scan' if k == '091726'
+                                  else 'short delay scan at higher fluence (simulated)')
+             for k, spec in _example_specs(size).items()}
+    (root / 'nx5d-example.json').write_text(json.dumps({'proposal': proposal, 'size': size,
+                                                        'scans': {k: _truth_json(t) for k, t in truth.items()}}))
+    return {'url': f'file://{root.resolve()}/{{proposal}}/{{scan}}', 'root': root, 'truth': truth}
+
+# %% ../nbs/05_udkm.ipynb #f3c68aaf
+def plot_rsm(rsm:xr.Dataset, # cooked maps
+             truth:dict=None, # optional truth from the generator (`delays`, `strain`, `q_peak`)
+             strain:xr.DataArray=None # recovered strain (default: computed with `recovered_strain`)
+            ):
+    "Figure: qz profile vs delay (log scale) and the recovered strain (with the truth, if given)."
+    from matplotlib.figure import Figure
+    from matplotlib.colors import LogNorm
+    strain = recovered_strain(rsm) if strain is None else strain
+    fig = Figure(figsize=(11, 4.2), layout='constrained')
+    ax1, ax2 = fig.subplots(1, 2)
+    prof = rsm.qdata.mean('qy').transpose('qz', 'Delay')
+    v = prof.values[np.isfinite(prof.values) & (prof.values > 0)]
+    lo, hi = (np.percentile(v, 5), v.max()) if v.size else (1e-3, 1)
+    m = ax1.pcolormesh(rsm.Delay, rsm.qz, prof.values, norm=LogNorm(max(lo, hi * 1e-4), hi), shading='nearest')
+    fig.colorbar(m, ax=ax1, label='mean counts per pixel and frame')
+    ax1.plot(rsm.Delay, peak_qz(rsm), 'w.', ms=3, label='fitted peak')
+    if truth is not None: ax1.plot(truth['delays'], truth['q_peak'], 'r-', lw=0.8, label='simulated peak')
+    q = peak_qz(rsm); pad = 6 * float(abs(rsm.qz[1] - rsm.qz[0])) + float(q.max() - q.min())
+    ax1.set_ylim(float(q.min()) - pad, float(q.max()) + pad)
+    ax1.set(xlabel='delay (ps)', ylabel='$q_z$ (1/Å)', title='Bragg peak vs delay'); ax1.legend(loc='lower right', fontsize=8)
+    ax2.plot(strain.Delay, 1e3 * strain, 'o', ms=3, label='recovered from the maps')
+    if truth is not None: ax2.plot(truth['delays'], 1e3 * np.asarray(truth['strain']), 'r-', lw=1, label='simulated')
+    ax2.axvline(0, color='gray', lw=0.5)
+    ax2.set(xlabel='delay (ps)', ylabel='strain (10⁻³)', title='out-of-plane strain'); ax2.legend(fontsize=8)
+    return fig
+
+# %% ../nbs/05_udkm.ipynb #75aa56a0
+def _load_truth(root):
+    info = json.loads((Path(root) / 'nx5d-example.json').read_text())
+    truth = {k: {**{n: np.asarray(v[n]) for n in ('delays', 'strain', 'q_peak')}, 'spec': ScanSpec(**{
+        f: tuple(x) if isinstance(x, list) else x for f, x in v['spec'].items()})} for k, v in info['scans'].items()}
+    return info, truth
+
+def demo(path=None, # folder for the example repository (default: a new temporary folder)
+         size:str='demo', # 'small', 'demo' (1,323 full-size frames) or 'full' (5,187)
+         reduce:int=2, # binning for the maps (`settings.reduce`)
+         png=None, # where to save the figure (default: `<path>/rsm_vs_delay.png`)
+         progress:bool=None, # progress bars (None: when interactive)
+         quiet:bool=False # print nothing
+        )->dict:
+    "Generate, list and cook the example UDKM data; save a figure; return the recovered vs the simulated strain."
+    import time
+    say = (lambda *a: None) if quiet else print
+    root = Path(path) if path is not None else Path(tempfile.mkdtemp(prefix='nx5d-demo-'))
+    if (root / 'nx5d-example.json').exists():
+        info, truth = _load_truth(root)
+        say(f'Reusing the example repository in {root}')
+    else:
+        t = time.perf_counter()
+        make_repository(root, size, progress=progress)
+        info, truth = _load_truth(root)
+        say(f'Wrote an example UDKM repository to {root} in {time.perf_counter() - t:.1f} s')
+    repo = UdkmRepository(f'file://{root.resolve()}/{{proposal}}/{{scan}}', spice_url='')
+    prop = repo[info['proposal']]
+    say(f'\nrepo.{prop.handle}:\n{prop!r}\n')
+    spec = truth['091726']['spec']
+    prop.spice.seed('settings', img_center=list(spec.center), img_distance=spec.distance, grid_size=[80, 150],
+                    energy=spec.energy, pixel_size=spec.pixel, reduce=reduce)
+    scan = prop['091726']
+    t = time.perf_counter()
+    scan.progress = progress
+    rsm = scan.cooked
+    say(f'Cooked repo.{prop.handle}.{scan.handle}: {rsm.sizes["Delay"]} maps of {rsm.sizes["qy"]}×{rsm.sizes["qz"]} '
+        f'(qy × qz) from {int(rsm.frames.sum())} frames in {time.perf_counter() - t:.1f} s')
+    tr = truth['091726']
+    strain = recovered_strain(rsm)
+    bin_ = float(rsm.qz[1] - rsm.qz[0])
+    err = float(np.abs(peak_qz(rsm).values - tr['q_peak']).max() / bin_)
+    corr = float(np.corrcoef(strain.values, tr['strain'])[0, 1])
+    png = Path(png) if png is not None else root / 'rsm_vs_delay.png'
+    plot_rsm(rsm, tr, strain).savefig(png, dpi=110)
+    say(f'\n{"delay (ps)":>10}  {"strain, simulated":>17}  {"recovered":>9}')
+    for i in np.unique(np.linspace(0, len(strain) - 1, 12).astype(int)):
+        say(f'{float(strain.Delay[i]):10.2f}  {tr["strain"][i]:17.5f}  {float(strain[i]):9.5f}')
+    say(f'\ncorrelation with the simulated strain: {corr:.5f}; largest peak-position error: {err:.3f} q bins')
+    say(f'figure: {png}')
+    return dict(root=root, repo=repo, rsm=rsm, strain=strain, truth=tr, correlation=corr, max_error_bins=err, png=png)

@@ -1,0 +1,131 @@
+#!/usr/bin/env python
+"""Benchmark of nx5d.udkm on a full-size UDKM PXS scan (5,187 frames of 195x487 int32, deflate TIFFs).
+
+(a) raw load into memory: nx5d's `fs_load_data` against the original example's sequential loader (pandas manifest,
+    one `tifffile.imread` per frame, `numpy.stack`), same process, warm file cache, best of `--repeat`.
+(b) cooking at reduce=1: `cook_rsm` (reading the frames itself, lazily) against the bare xrayutilities floor
+    (frames already in memory; `Ang2Q.area` + one fixed-range FuzzyGridder2D, chunked), each in its own subprocess,
+    wall time and peak RSS of the child.
+
+    PYTHONPATH=. python bench/bench_udkm.py [--data DIR] [--repeat 2] [--skip-load] [--skip-cook]
+
+Without `--data`, the scan is generated into a temporary folder (about 40 MB, removed afterwards). With `--data DIR`
+it is generated there once and reused by later runs.
+"""
+import argparse, json, os, re, resource, subprocess, sys, tempfile, time, shutil
+from pathlib import Path
+
+import numpy as np
+
+SCAN = Path('20210205') / '091726'
+
+
+def seed_loader(scan_path, reduce=1):
+    "The original example's loader: pandas for the manifest, tifffile frame by frame, numpy.stack."
+    import pandas, xarray, tifffile
+    tab = pandas.read_csv(f'{scan_path}/manifest.dat', sep='\t')
+    ds = xarray.Dataset({re.sub('[][%/ ]', '', k): ('index', tab[k]) for k in tab})
+    ds['images'] = (('index', 'w', 'h'), np.stack([tifffile.imread(f'{scan_path}/image{i:05d}.tiff')[::reduce, ::reduce]
+                                                   for i in range(len(tab))]))
+    return ds
+
+
+def ensure_data(root):
+    from nx5d.udkm import make_scan, ScanSpec
+    scan = Path(root) / SCAN
+    if (scan / 'manifest.dat').exists() and len(os.listdir(scan)) == ScanSpec().n_frames + 2: return scan, None
+    if scan.exists(): shutil.rmtree(scan)
+    t = time.perf_counter()
+    make_scan(scan, ScanSpec(), progress=False)
+    return scan, time.perf_counter() - t
+
+
+def warm(scan):
+    "Read every file once so that all runs see a warm page cache."
+    n = 0
+    for p in sorted(scan.iterdir()): n += len(p.read_bytes())
+    return n
+
+
+def best(f, repeat):
+    ts = []
+    for _ in range(repeat):
+        t = time.perf_counter(); r = f(); ts.append(time.perf_counter() - t)
+        shape = r.images.shape; del r
+    return min(ts), shape
+
+
+def child(mode, scan, reduce):
+    "Run one cooking variant; print wall time and peak RSS as JSON."
+    import xrayutilities as xu
+    from nx5d.udkm import fs_load_data, cook_rsm, rsm_settings, area_geometry, _grid_range, _make_gridder
+    s = rsm_settings(img_center=(90.0, 300.0), img_distance=680.0, grid_size=(80, 150), reduce=reduce)
+    out = {'mode': mode}
+    if mode == 'cook':
+        t = time.perf_counter()
+        rsm = cook_rsm(fs_load_data(scan), s, progress=False)
+        out['wall'] = time.perf_counter() - t
+        out['maps'] = list(rsm.qdata.shape)
+    else:
+        ds = fs_load_data(scan, reduce=reduce, lazy=False)            # not timed: the floor starts from memory
+        frames, theta = ds.images.values, ds.Theta.values
+        hxrd = area_geometry(s, frames.shape[1:])
+        rng = _grid_range(s, hxrd, np.unique(theta), {})
+        g = _make_gridder(s, rng)
+        step = 256                                                   # 256 frames -> ~0.55 GB of q's per step
+        t = time.perf_counter()
+        for a in range(0, len(frames), step):
+            _, qy, qz = hxrd.Ang2Q.area(theta[a:a+step], 2 * theta[a:a+step])
+            g(qy, qz, frames[a:a+step])
+        out['wall'] = time.perf_counter() - t
+    out['maxrss_gb'] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
+    print(json.dumps(out))
+
+
+def run_child(mode, scan, reduce):
+    env = {**os.environ, 'PYTHONPATH': str(Path(__file__).resolve().parent.parent) + os.pathsep + os.environ.get('PYTHONPATH', '')}
+    r = subprocess.run([sys.executable, __file__, '--child', mode, '--scan', str(scan), '--reduce', str(reduce)],
+                       capture_output=True, text=True, env=env)
+    if r.returncode: sys.exit(f'{mode} child failed:\n{r.stderr}')
+    return json.loads(r.stdout.strip().splitlines()[-1])
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument('--data', help='folder for the generated repository (kept and reused)')
+    ap.add_argument('--repeat', type=int, default=2, help='load runs per variant (best is reported)')
+    ap.add_argument('--reduce', type=int, default=1, help='binning for the cooking comparison')
+    ap.add_argument('--skip-load', action='store_true'); ap.add_argument('--skip-cook', action='store_true')
+    ap.add_argument('--child', help=argparse.SUPPRESS); ap.add_argument('--scan', help=argparse.SUPPRESS)
+    a = ap.parse_args()
+    if a.child: return child(a.child, a.scan, a.reduce)
+
+    from nx5d.udkm import fs_load_data
+    tmp = None if a.data else tempfile.mkdtemp(prefix='nx5d-bench-udkm-')
+    try:
+        scan, gen = ensure_data(a.data or tmp)
+        nbytes = warm(scan)
+        print(f'scan {scan}: {len(os.listdir(scan)) - 2} frames, {nbytes / 2**20:.1f} MiB on disk'
+              + (f' (generated in {gen:.1f} s)' if gen else ' (reused)') + f'; {os.cpu_count()} cores, load avg {os.getloadavg()[0]:.2f}')
+        if not a.skip_load:
+            t_seed, shp = best(lambda: seed_loader(scan), a.repeat)
+            t_eager, shp2 = best(lambda: fs_load_data(scan, lazy=False, progress=False), a.repeat)
+            t_lazy, _ = best(lambda: fs_load_data(scan).load(), a.repeat)
+            assert shp == shp2, (shp, shp2)
+            print(f'(a) load {shp} into memory, best of {a.repeat}:')
+            print(f'    seed sequential loader      {t_seed:7.2f} s')
+            print(f'    fs_load_data(lazy=False)    {t_eager:7.2f} s   {t_seed / t_eager:5.1f}x faster')
+            print(f'    fs_load_data().load()       {t_lazy:7.2f} s   {t_seed / t_lazy:5.1f}x faster')
+        if not a.skip_cook:
+            floor = run_child('floor', scan, a.reduce)
+            cook = run_child('cook', scan, a.reduce)
+            print(f'(b) cooking at reduce={a.reduce} (separate processes):')
+            print(f'    xrayutilities floor (frames in memory, Ang2Q + 1 gridder)  {floor["wall"]:7.2f} s')
+            print(f'    cook_rsm (reads the frames itself; {cook["maps"][0]} maps)         {cook["wall"]:7.2f} s   '
+                  f'ratio {cook["wall"] / floor["wall"]:.2f}, peak RSS {cook["maxrss_gb"]:.2f} GB')
+    finally:
+        if tmp: shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == '__main__':
+    main()
