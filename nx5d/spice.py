@@ -4,18 +4,19 @@
 
 # %% auto #0
 __all__ = ['SPICE_VERSION', 'RECORD_FIELDS', 'RACY_SECONDS', 'MAX_RECORD_BYTES', 'SpiceKeyError', 'SpiceConflict',
-           'SpiceFileWarning', 'to_json_value', 'freeze', 'check_handle', 'check_anchor', 'make_record', 'check_record',
-           'dump_record', 'SpiceData', 'Branch', 'SpiceIndex', 'SpiceView', 'MemoryStore', 'LocalStore', 'FsspecStore',
-           'fill_spice_url', 'open_store', 'SpiceRecords', 'Spice', 'open_spice', 'spice_parser', 'spice_cli']
+           'SpiceFileWarning', 'to_json_value', 'freeze', 'check_spice_handle', 'check_anchor', 'make_record',
+           'check_record', 'dump_record', 'SpiceData', 'Branch', 'SpiceIndex', 'SpiceView', 'MemoryStore', 'LocalStore',
+           'FsspecStore', 'fill_spice_url', 'open_store', 'SpiceRecords', 'Spice', 'open_spice', 'spice_parser',
+           'spice_cli']
 
-# %% ../nbs/03_spice.ipynb #6842e3c3
+# %% ../nbs/03_spice.ipynb #7d7cc843
 import os, re, sys, json, math, time, uuid as _uuid, bisect, keyword, warnings, threading, argparse
 from collections.abc import Mapping
 
-# %% ../nbs/03_spice.ipynb #00825066
-from .urls import check_key, natural_key
+# %% ../nbs/03_spice.ipynb #31a6702d
+from .urls import check_key, natural_key, UrlPattern
 
-# %% ../nbs/03_spice.ipynb #c76ae493
+# %% ../nbs/03_spice.ipynb #8b907a75
 class SpiceKeyError(KeyError):
     "A handle, key, viewpoint or uuid that spice does not know."
     def __str__(self): return str(self.args[0]) if self.args else ''
@@ -32,7 +33,13 @@ class SpiceConflict(RuntimeError):
 class SpiceFileWarning(UserWarning):
     "A file in a spice folder that is not a valid record; it is skipped."
 
-# %% ../nbs/03_spice.ipynb #6d4c2181
+def _warn(msg:str, category=UserWarning):
+    "Warn, attributing the warning to the first caller outside this module (the user's line)."
+    f, level = sys._getframe(1), 2
+    while f is not None and f.f_globals.get('__name__') == __name__: f, level = f.f_back, level + 1
+    warnings.warn(msg, category, stacklevel=level)
+
+# %% ../nbs/03_spice.ipynb #2a53a870
 SPICE_VERSION = 'kmc3/1a'
 RECORD_FIELDS = ('version', 'type', 'handle', 'uuid', 'revision', 'anchor', 'data')
 _UUID_RE = re.compile(r'[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}')
@@ -71,8 +78,8 @@ def _copy(value):
     if isinstance(value, tuple) and any(isinstance(v, (dict, tuple)) for v in value): return tuple(_copy(v) for v in value)
     return value
 
-# %% ../nbs/03_spice.ipynb #cf31b128
-def check_handle(handle:str # a spice handle, e.g. 'settings'
+# %% ../nbs/03_spice.ipynb #7c636d49
+def check_spice_handle(handle:str # a spice handle, e.g. 'settings'
                 )->str:
     "Return `handle` if it is a valid non-keyword Python identifier, else raise `ValueError`."
     if not isinstance(handle, str) or not handle.isidentifier() or keyword.iskeyword(handle):
@@ -91,7 +98,7 @@ def make_record(handle:str,   # the parameter set's handle
                 type:str=None # record type (default: the handle)
                )->dict:
     "A new spice record with a fresh uuid; `data` is checked for JSON and frozen."
-    return {'version': SPICE_VERSION, 'type': handle if type is None else type, 'handle': check_handle(handle),
+    return {'version': SPICE_VERSION, 'type': handle if type is None else type, 'handle': check_spice_handle(handle),
             'uuid': str(_uuid.uuid4()), 'revision': int(revision), 'anchor': check_anchor(anchor),
             'data': freeze(to_json_value(dict(data), handle))}
 
@@ -110,7 +117,7 @@ def check_record(rec,                # a record as loaded from JSON
     r = rec['revision']
     if type(r) is not int or r < 1: fail(f'revision must be an integer >= 1, not {r!r}')
     if not isinstance(rec['data'], dict): fail('data must be a JSON object')
-    try: check_handle(rec['handle']); check_anchor(rec['anchor'])
+    try: check_spice_handle(rec['handle']); check_anchor(rec['anchor'])
     except (ValueError, TypeError) as e: fail(str(e))
     return {f: rec[f] for f in RECORD_FIELDS} | {'data': freeze(rec['data'])}
 
@@ -119,7 +126,7 @@ def dump_record(rec:dict)->bytes:
     d = lambda v: json.dumps(v, ensure_ascii=False, allow_nan=False)
     return ('{' + ',\n '.join(f'{d(k)}: {d(v)}' for k, v in rec.items()) + '}\n').encode()
 
-# %% ../nbs/03_spice.ipynb #25591818
+# %% ../nbs/03_spice.ipynb #478d2e7e
 class SpiceData(Mapping):
     "The data of one spice record: a read-only mapping that also offers its keys as attributes."
     __slots__ = ('_d', '_record')
@@ -141,7 +148,7 @@ class SpiceData(Mapping):
     def __reduce__(self): return (SpiceData, (self._d, self._record))
     def __repr__(self): return repr(self._d)
 
-# %% ../nbs/03_spice.ipynb #84e23523
+# %% ../nbs/03_spice.ipynb #d2c35074
 class Branch:
     "All records of one `(handle, anchor)`; `heads` are the record(s) with the highest revision."
     __slots__ = ('handle', 'anchor', 'records', 'revision', 'heads')
@@ -185,7 +192,7 @@ class SpiceIndex:
         for n in self.uuids[max(i-1, 0):i+1]:
             if n[:self.short] == u[:self.short]: self.short = len(os.path.commonprefix([u, n])) + 1
         self.uuids.insert(i, u)
-    def covering(self, handle:str, nk:tuple)->Branch:
+    def covering(self, handle:str, nk)->Branch:
         "The branch of `handle` with the greatest anchor <= natural key `nk`, or None."
         nks, ans = self.anchors.get(handle, ((), ()))
         i = bisect.bisect_right(nks, nk) - 1
@@ -197,7 +204,7 @@ class SpiceIndex:
         return out
     def __len__(self): return len(self.by_uuid)
 
-# %% ../nbs/03_spice.ipynb #228684fd
+# %% ../nbs/03_spice.ipynb #70b0d90f
 def _table(rows:list, columns:list, index:str=None):
     "A pandas DataFrame of `rows` (dicts), or None when there are none."
     import pandas as pd
@@ -259,7 +266,7 @@ class SpiceView(Mapping):
         t = self.table()
         return f'no spice at {self.viewpoint!r}' if t is None else t.to_string()
 
-# %% ../nbs/03_spice.ipynb #aff4c520
+# %% ../nbs/03_spice.ipynb #33033478
 RACY_SECONDS = 2.0          # a folder listing is trusted once taken this long after the folder's last change
 MAX_RECORD_BYTES = 16 << 20 # larger files in a spice folder are not read
 
@@ -276,7 +283,7 @@ class _FolderStore:
         self.url, self._known, self.problems = url, set(), {}
     def _skip(self, name, problem):
         self.problems[name] = problem
-        warnings.warn(f'spice file {self._path(name)} skipped: {problem}', SpiceFileWarning, stacklevel=4)
+        _warn(f'spice file {self._path(name)} skipped: {problem}', SpiceFileWarning)
     def _parse(self, name:str, raw:bytes):
         "A checked record from file `name` with contents `raw`, or None (after a warning)."
         if len(raw) > MAX_RECORD_BYTES: return self._skip(name, f'larger than {MAX_RECORD_BYTES} bytes')
@@ -300,7 +307,7 @@ class LocalStore(_FolderStore):
                  racy:float=RACY_SECONDS,     # see above
                  url:str=None):
         super().__init__(url or root)
-        self.root, self.racy_ns = os.path.abspath(root), int(racy * 1e9)
+        self.root, self.racy_ns = os.path.abspath(root), racy * 1e9
         self._mtime, self._trusted = None, False
     def _path(self, name): return os.path.join(self.root, name)
     def poll(self)->list:
@@ -309,7 +316,8 @@ class LocalStore(_FolderStore):
         except FileNotFoundError: return []
         if self._trusted and m == self._mtime: return []
         t0 = time.time_ns()
-        new = self._new_names(os.listdir(self.root))
+        try: new = self._new_names(os.listdir(self.root))
+        except FileNotFoundError: return []
         self._mtime, self._trusted = m, t0 - m > self.racy_ns
         recs = []
         for n in new:
@@ -369,38 +377,30 @@ class FsspecStore(_FolderStore):
         self.fs.pipe_file(self._path(rec['uuid'] + '.json'), dump_record(rec))
     def __repr__(self): return f'FsspecStore({self.url!r})'
 
-# %% ../nbs/03_spice.ipynb #7a825f5a
-_SCHEME = re.compile(r'^([A-Za-z][A-Za-z0-9+.-]*)://')
-
+# %% ../nbs/03_spice.ipynb #a741a326
 def fill_spice_url(spice_url:str, # pattern containing {proposal}, e.g. 'file:///data/{proposal}/spice'
                    proposal:str   # the proposal key
                   )->str:
-    "`spice_url` with the (checked) proposal key filled in."
-    if '{proposal}' not in spice_url: raise ValueError(f'spice URL {spice_url!r} must contain {{proposal}}')
-    rest = spice_url.replace('{proposal}', '')
-    if '{' in rest or '}' in rest: raise ValueError(f'spice URL {spice_url!r}: only the {{proposal}} placeholder is allowed')
-    if '#' in spice_url: raise ValueError(f'spice URL {spice_url!r}: spice is a folder, a #anchor makes no sense')
-    return spice_url.replace('{proposal}', check_key(proposal, 'proposal key'))
+    "`spice_url` with the (checked) proposal key filled in, as `scheme://path`."
+    pat = UrlPattern(spice_url, required=('proposal',))
+    if 'scan' in pat.fields: raise ValueError(f'spice URL {spice_url!r}: spice is kept per proposal, {{scan}} is not allowed')
+    if pat.anchor is not None: raise ValueError(f'spice URL {spice_url!r}: spice is a folder, a #anchor makes no sense')
+    if pat.scheme not in ('file', 's3'): raise ValueError(f'spice URL {spice_url!r}: spice needs a writable store (file or s3)')
+    return pat.fill(proposal=proposal)
 
-def open_store(spice_url:str, # '' (memory), a path, file://, s3:// ... pattern with {proposal}
+def open_store(spice_url:str, # '' (memory), or a path / file:// / s3:// pattern with {proposal}
                proposal:str,  # the proposal key
-               **storage_options # passed to fsspec for non-local URLs
+               **storage_options # `racy` for local folders; fsspec options (e.g. client_kwargs) for s3
               ):
     "The record store of `proposal` under `spice_url`."
     if spice_url == '': return MemoryStore()
     url = fill_spice_url(spice_url, proposal)
-    m = _SCHEME.match(url)
-    if m is None: return LocalStore(url, url=url)
-    if m.group(1).lower() == 'file':
-        path = url[len(m.group(0)):]
-        if path.startswith('localhost/'): path = path[len('localhost'):]
-        if not path.startswith('/'): raise ValueError(f'spice URL {url!r}: a file:// URL needs an absolute path (file:///...)')
-        return LocalStore(path, url=url)
+    if url.startswith('file://'): return LocalStore(url[len('file://'):], racy=storage_options.get('racy', RACY_SECONDS), url=url)
     import fsspec
-    fs, root = fsspec.core.url_to_fs(url, **storage_options)
+    fs, root = fsspec.core.url_to_fs(url, **{k: v for k, v in storage_options.items() if k != 'racy'})
     return FsspecStore(fs, root, url=url)
 
-# %% ../nbs/03_spice.ipynb #d84885e4
+# %% ../nbs/03_spice.ipynb #ae434b87
 class _SpiceCore:
     "Core of `Spice`: the index, polling the store, views."
     def __init__(self, store,               # a record store (see `open_store`)
@@ -449,7 +449,7 @@ class _SpiceCore:
         "All handles with records."
         self.refresh(); return list(self._index.handles)
 
-# %% ../nbs/03_spice.ipynb #f6736068
+# %% ../nbs/03_spice.ipynb #7ea1d6cd
 def _payload(payload, data, what):
     "Merge a payload dict and keyword data; a key given both ways is an error."
     if payload is None: return dict(data)
@@ -470,7 +470,7 @@ class _SpiceWrite:
 
     def _branch(self, handle, key):
         "The branch of `handle` covering scan `key`, or a clear error."
-        b = self._index.covering(check_handle(handle), natural_key(key))
+        b = self._index.covering(check_spice_handle(handle), natural_key(key))
         if b is not None: return b
         if handle not in self._index.anchors:
             raise SpiceKeyError(f'no spice {handle!r} in proposal {self.proposal!r} (known: {", ".join(sorted(self._index.anchors)) or "none"}; seed it first)')
@@ -482,7 +482,7 @@ class _SpiceWrite:
              type:str=None,       # record type (default: the handle)
              **data):
         "Create revision 1 of `handle` at anchor '' (applies from the first scan); returns the record."
-        check_handle(handle)
+        check_spice_handle(handle)
         data = freeze(to_json_value(_payload(payload, data, f'seed {handle!r}'), handle))
         with self._lock:
             self.refresh()
@@ -490,8 +490,8 @@ class _SpiceWrite:
             if b is None: return self._write(make_record(handle, '', 1, data, type))
             first = min(b.records, key=lambda r: (r['revision'], r['uuid']))
         if first['data'] != data:
-            warnings.warn(f'spice {handle!r} is already seeded (uuid {first["uuid"]}) with other values; nothing written '
-                          '-- use update() to change values', stacklevel=2)
+            _warn(f'spice {handle!r} is already seeded (uuid {first["uuid"]}) with other values; nothing written '
+                  '-- use update() to change values')
         return _copy(first)
 
     def anchor(self, scan:str,  # scan key or handle where the new branch starts
@@ -501,7 +501,7 @@ class _SpiceWrite:
         key = self.scan_key(scan)
         with self._lock:
             self.refresh()
-            b = self._index.branches.get((check_handle(handle), key))
+            b = self._index.branches.get((check_spice_handle(handle), key))
             if b is not None: return _copy(min(b.records, key=lambda r: (r['revision'], r['uuid'])))
             src = self._branch(handle, key)
             if not src.clean: raise SpiceConflict({handle: [r['uuid'] for r in src.heads]}, f'at scan {key!r}, cannot anchor')
@@ -545,7 +545,7 @@ class _SpiceWrite:
             if b.clean and b.heads[0]['data'] == data: return _copy(b.heads[0])
             return self._write(make_record(base['handle'], base['anchor'], b.revision + 1, data, base['type']))
 
-# %% ../nbs/03_spice.ipynb #6feebaea
+# %% ../nbs/03_spice.ipynb #4b51e599
 class SpiceRecords(list):
     "A list of spice records that shows itself as a table."
     def __init__(self, records=(), short:int=6, changes:bool=False):
@@ -615,7 +615,7 @@ class _SpiceRead:
         df.columns.name = 'handle'
         return df
 
-# %% ../nbs/03_spice.ipynb #99a09612
+# %% ../nbs/03_spice.ipynb #7b58d28a
 class Spice(_SpiceRead, _SpiceWrite, _SpiceCore):
     "The spice records of one proposal: seed, anchor, update, view, history, listing, find."
     def _repr_html_(self):
@@ -625,7 +625,7 @@ class Spice(_SpiceRead, _SpiceWrite, _SpiceCore):
         t = self.listing()
         return f'spice of proposal {self.proposal!r} ({self.store.url or "memory"}): ' + ('no records' if t is None else f'{len(self._index)} records\n{t.to_string()}')
 
-# %% ../nbs/03_spice.ipynb #e9811bfc
+# %% ../nbs/03_spice.ipynb #231201a7
 def open_spice(spice_url:str=None,   # None: $NX5D_SPICE_REPO; '': in memory; else a URL pattern with {proposal}
                proposal_key:str='',  # the proposal whose spice this is
                resolve:callable=None,# scan handle -> scan key, for views by handle
@@ -637,7 +637,7 @@ def open_spice(spice_url:str=None,   # None: $NX5D_SPICE_REPO; '': in memory; el
     if spice_url != '' or proposal_key != '': check_key(proposal_key, 'proposal key')
     return Spice(open_store(spice_url, proposal_key, **storage_options), proposal_key, resolve=resolve, dry=dry)
 
-# %% ../nbs/03_spice.ipynb #4e204c5b
+# %% ../nbs/03_spice.ipynb #0b105746
 def _assignments(items:list, what:str='value')->dict:
     "Parse `KEY=JSON` arguments into a dict; raises `ValueError` naming the bad item."
     out = {}
@@ -684,7 +684,7 @@ def spice_parser()->argparse.ArgumentParser:
         ('target', dict(metavar='SCAN|UUID')), ('handle', dict(nargs='?')))
     return p
 
-# %% ../nbs/03_spice.ipynb #808f6fe4
+# %% ../nbs/03_spice.ipynb #ff3416bc
 def _show(obj, as_json:bool, out):
     "Print a record, records or a table."
     if as_json: print(json.dumps(obj, indent=1, ensure_ascii=False), file=out)
