@@ -9,14 +9,14 @@ __all__ = ['SPICE_VERSION', 'RECORD_FIELDS', 'RACY_SECONDS', 'MAX_RECORD_BYTES',
            'FsspecStore', 'fill_spice_url', 'open_store', 'SpiceRecords', 'Spice', 'open_spice', 'spice_parser',
            'spice_cli']
 
-# %% ../nbs/03_spice.ipynb #7d7cc843
+# %% ../nbs/03_spice.ipynb #60442b2f
 import os, re, sys, json, math, time, uuid as _uuid, bisect, keyword, warnings, threading, argparse
 from collections.abc import Mapping
 
-# %% ../nbs/03_spice.ipynb #31a6702d
+# %% ../nbs/03_spice.ipynb #8a5fd0e9
 from .urls import check_key, natural_key, UrlPattern
 
-# %% ../nbs/03_spice.ipynb #8b907a75
+# %% ../nbs/03_spice.ipynb #a608c121
 class SpiceKeyError(KeyError):
     "A handle, key, viewpoint or uuid that spice does not know."
     def __str__(self): return str(self.args[0]) if self.args else ''
@@ -39,7 +39,7 @@ def _warn(msg:str, category=UserWarning):
     while f is not None and f.f_globals.get('__name__') == __name__: f, level = f.f_back, level + 1
     warnings.warn(msg, category, stacklevel=level)
 
-# %% ../nbs/03_spice.ipynb #2a53a870
+# %% ../nbs/03_spice.ipynb #6547edc2
 SPICE_VERSION = 'kmc3/1a'
 RECORD_FIELDS = ('version', 'type', 'handle', 'uuid', 'revision', 'anchor', 'data')
 _UUID_RE = re.compile(r'[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}')
@@ -78,7 +78,7 @@ def _copy(value):
     if isinstance(value, tuple) and any(isinstance(v, (dict, tuple)) for v in value): return tuple(_copy(v) for v in value)
     return value
 
-# %% ../nbs/03_spice.ipynb #7c636d49
+# %% ../nbs/03_spice.ipynb #25972844
 def check_spice_handle(handle:str # a spice handle, e.g. 'settings'
                 )->str:
     "Return `handle` if it is a valid non-keyword Python identifier, else raise `ValueError`."
@@ -126,7 +126,7 @@ def dump_record(rec:dict)->bytes:
     d = lambda v: json.dumps(v, ensure_ascii=False, allow_nan=False)
     return ('{' + ',\n '.join(f'{d(k)}: {d(v)}' for k, v in rec.items()) + '}\n').encode()
 
-# %% ../nbs/03_spice.ipynb #478d2e7e
+# %% ../nbs/03_spice.ipynb #e0022e8a
 class SpiceData(Mapping):
     "The data of one spice record: a read-only mapping that also offers its keys as attributes."
     __slots__ = ('_d', '_record')
@@ -148,7 +148,7 @@ class SpiceData(Mapping):
     def __reduce__(self): return (SpiceData, (self._d, self._record))
     def __repr__(self): return repr(self._d)
 
-# %% ../nbs/03_spice.ipynb #d2c35074
+# %% ../nbs/03_spice.ipynb #7498c74f
 class Branch:
     "All records of one `(handle, anchor)`; `heads` are the record(s) with the highest revision."
     __slots__ = ('handle', 'anchor', 'records', 'revision', 'heads')
@@ -204,7 +204,7 @@ class SpiceIndex:
         return out
     def __len__(self): return len(self.by_uuid)
 
-# %% ../nbs/03_spice.ipynb #70b0d90f
+# %% ../nbs/03_spice.ipynb #f8e3ae5a
 def _table(rows:list, columns:list, index:str=None):
     "A pandas DataFrame of `rows` (dicts), or None when there are none."
     import pandas as pd
@@ -226,17 +226,18 @@ class SpiceView(Mapping):
                  short:int=6          # uuid characters shown in the table
                 ):
         self.viewpoint, self.key, self._heads, self._short = viewpoint, key, heads, short
-        self._data = {h: SpiceData(rs[0]['data'], rs[0]) for h, rs in heads.items() if len(rs) == 1}
+        self._data, self.clean = {}, all(len(rs) == 1 for rs in heads.values())  # SpiceData made on first access
     def __getitem__(self, handle):
-        try: return self._data[handle]
-        except KeyError: pass
-        if handle in self._heads: raise SpiceConflict({handle: [r['uuid'] for r in self._heads[handle]]}, f'at {self.viewpoint!r}')
-        raise SpiceKeyError(f'no spice {handle!r} at {self.viewpoint!r} (handles here: {", ".join(self._heads) or "none"})')
+        d = self._data.get(handle)
+        if d is not None: return d
+        rs = self._heads.get(handle)
+        if rs is None: raise SpiceKeyError(f'no spice {handle!r} at {self.viewpoint!r} (handles here: {", ".join(self._heads) or "none"})')
+        if len(rs) > 1: raise SpiceConflict({handle: [r['uuid'] for r in rs]}, f'at {self.viewpoint!r}')
+        d = self._data[handle] = SpiceData(rs[0]['data'], rs[0])
+        return d
     def __contains__(self, handle): return handle in self._heads
     def __iter__(self): return iter(self._heads)
     def __len__(self): return len(self._heads)
-    @property
-    def clean(self)->bool: return len(self._data) == len(self._heads)
     @property
     def conflicts(self)->dict:
         "handle -> uuids of the competing records, for every handle in conflict."
@@ -266,7 +267,7 @@ class SpiceView(Mapping):
         t = self.table()
         return f'no spice at {self.viewpoint!r}' if t is None else t.to_string()
 
-# %% ../nbs/03_spice.ipynb #33033478
+# %% ../nbs/03_spice.ipynb #b5e45ffe
 RACY_SECONDS = 2.0          # a folder listing is trusted once taken this long after the folder's last change
 MAX_RECORD_BYTES = 16 << 20 # larger files in a spice folder are not read
 
@@ -377,7 +378,7 @@ class FsspecStore(_FolderStore):
         self.fs.pipe_file(self._path(rec['uuid'] + '.json'), dump_record(rec))
     def __repr__(self): return f'FsspecStore({self.url!r})'
 
-# %% ../nbs/03_spice.ipynb #a741a326
+# %% ../nbs/03_spice.ipynb #c3820a1b
 def fill_spice_url(spice_url:str, # pattern containing {proposal}, e.g. 'file:///data/{proposal}/spice'
                    proposal:str   # the proposal key
                   )->str:
@@ -400,7 +401,7 @@ def open_store(spice_url:str, # '' (memory), or a path / file:// / s3:// pattern
     fs, root = fsspec.core.url_to_fs(url, **{k: v for k, v in storage_options.items() if k != 'racy'})
     return FsspecStore(fs, root, url=url)
 
-# %% ../nbs/03_spice.ipynb #ae434b87
+# %% ../nbs/03_spice.ipynb #7ecb6d58
 class _SpiceCore:
     "Core of `Spice`: the index, polling the store, views."
     def __init__(self, store,               # a record store (see `open_store`)
@@ -437,10 +438,11 @@ class _SpiceCore:
             if self._views_gen != ix.generation or len(self._views) > 1024: self._views, self._views_gen = {}, ix.generation
             v = self._views.get((viewpoint, key))
             if v is None:
-                nk, heads = natural_key(key), {}
-                for h in ix.handles:
-                    b = ix.covering(h, nk)
-                    if b is not None: heads[h] = b.heads
+                nk, heads, br = natural_key(key), {}, ix.branches
+                for h in ix.handles:        # ix.covering(), inlined: this loop is the cost of a view
+                    nks, ans = ix.anchors[h]
+                    i = bisect.bisect_right(nks, nk) - 1
+                    if i >= 0: heads[h] = br[(h, ans[i])].heads
                 v = self._views[(viewpoint, key)] = SpiceView(viewpoint, key, heads, ix.short)
         return v
     def __len__(self):
@@ -449,7 +451,7 @@ class _SpiceCore:
         "All handles with records."
         self.refresh(); return list(self._index.handles)
 
-# %% ../nbs/03_spice.ipynb #7ea1d6cd
+# %% ../nbs/03_spice.ipynb #b8764b73
 def _payload(payload, data, what):
     "Merge a payload dict and keyword data; a key given both ways is an error."
     if payload is None: return dict(data)
@@ -545,7 +547,7 @@ class _SpiceWrite:
             if b.clean and b.heads[0]['data'] == data: return _copy(b.heads[0])
             return self._write(make_record(base['handle'], base['anchor'], b.revision + 1, data, base['type']))
 
-# %% ../nbs/03_spice.ipynb #4b51e599
+# %% ../nbs/03_spice.ipynb #87a22c69
 class SpiceRecords(list):
     "A list of spice records that shows itself as a table."
     def __init__(self, records=(), short:int=6, changes:bool=False):
@@ -615,7 +617,7 @@ class _SpiceRead:
         df.columns.name = 'handle'
         return df
 
-# %% ../nbs/03_spice.ipynb #7b58d28a
+# %% ../nbs/03_spice.ipynb #f69919a2
 class Spice(_SpiceRead, _SpiceWrite, _SpiceCore):
     "The spice records of one proposal: seed, anchor, update, view, history, listing, find."
     def _repr_html_(self):
@@ -625,7 +627,7 @@ class Spice(_SpiceRead, _SpiceWrite, _SpiceCore):
         t = self.listing()
         return f'spice of proposal {self.proposal!r} ({self.store.url or "memory"}): ' + ('no records' if t is None else f'{len(self._index)} records\n{t.to_string()}')
 
-# %% ../nbs/03_spice.ipynb #231201a7
+# %% ../nbs/03_spice.ipynb #193d10c0
 def open_spice(spice_url:str=None,   # None: $NX5D_SPICE_REPO; '': in memory; else a URL pattern with {proposal}
                proposal_key:str='',  # the proposal whose spice this is
                resolve:callable=None,# scan handle -> scan key, for views by handle
@@ -637,7 +639,7 @@ def open_spice(spice_url:str=None,   # None: $NX5D_SPICE_REPO; '': in memory; el
     if spice_url != '' or proposal_key != '': check_key(proposal_key, 'proposal key')
     return Spice(open_store(spice_url, proposal_key, **storage_options), proposal_key, resolve=resolve, dry=dry)
 
-# %% ../nbs/03_spice.ipynb #0b105746
+# %% ../nbs/03_spice.ipynb #0cf7ba7f
 def _assignments(items:list, what:str='value')->dict:
     "Parse `KEY=JSON` arguments into a dict; raises `ValueError` naming the bad item."
     out = {}
@@ -684,7 +686,7 @@ def spice_parser()->argparse.ArgumentParser:
         ('target', dict(metavar='SCAN|UUID')), ('handle', dict(nargs='?')))
     return p
 
-# %% ../nbs/03_spice.ipynb #ff3416bc
+# %% ../nbs/03_spice.ipynb #e3addcad
 def _show(obj, as_json:bool, out):
     "Print a record, records or a table."
     if as_json: print(json.dumps(obj, indent=1, ensure_ascii=False), file=out)
