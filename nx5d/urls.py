@@ -6,10 +6,10 @@
 __all__ = ['SCHEMES', 'FIELDS', 'check_key', 'natural_key', 'sort_keys', 'tokens', 'split_url', 'UrlPattern', 'Storage',
            'is_zarr', 'open_document', 'members', 'list_keys', 'sanitize', 'check_handle', 'make_handles']
 
-# %% ../nbs/00_urls.ipynb #4a481e32
+# %% ../nbs/00_urls.ipynb #8c74140e
 import re, keyword
 
-# %% ../nbs/00_urls.ipynb #08f2470b
+# %% ../nbs/00_urls.ipynb #035f4328
 _BAD_KEY_CHARS = re.compile(r'[/\\#{}\x00-\x1f]')
 
 def check_key(key:str, # a proposal or scan key
@@ -22,10 +22,10 @@ def check_key(key:str, # a proposal or scan key
     if m: raise ValueError(f'invalid {what} {key!r}: contains {m.group()!r} (keys may not hold /, \\, #, braces or control characters)')
     return key
 
-# %% ../nbs/00_urls.ipynb #b8ffcc82
+# %% ../nbs/00_urls.ipynb #7cf330c2
 import functools
 
-# %% ../nbs/00_urls.ipynb #cadd88e9
+# %% ../nbs/00_urls.ipynb #225f98e4
 _DIGITS = re.compile(r'\d+')
 
 def _run(m):
@@ -46,7 +46,7 @@ def sort_keys(keys # keys to sort
     if all(map(str.isdigit, keys)): return sorted(sorted(keys), key=int)
     return sorted(keys, key=natural_key)
 
-# %% ../nbs/00_urls.ipynb #2409131b
+# %% ../nbs/00_urls.ipynb #ad69ead0
 SCHEMES = ('file', 'http', 'https', 's3')
 FIELDS = ('proposal', 'scan')
 _TOKEN = re.compile(r'\{([^{}]*)\}')
@@ -68,10 +68,10 @@ def tokens(template:str # text with `{proposal}`/`{scan}` placeholders
     if rest: out.append(rest)
     return out
 
-# %% ../nbs/00_urls.ipynb #8c8345b5
+# %% ../nbs/00_urls.ipynb #632f1ffa
 import os
 
-# %% ../nbs/00_urls.ipynb #74c459f9
+# %% ../nbs/00_urls.ipynb #a0a04b30
 def split_url(url:str # `scheme://document#anchor`, or a plain local path
              )->tuple:
     "Return `(scheme, document, anchor)`; `anchor` is `None` when the URL has no `#`."
@@ -92,10 +92,10 @@ def split_url(url:str # `scheme://document#anchor`, or a plain local path
     if scheme in ('http', 'https'): return scheme, f'{scheme}://{rest}', anchor
     return scheme, rest, anchor
 
-# %% ../nbs/00_urls.ipynb #5fb63fc5
+# %% ../nbs/00_urls.ipynb #8f136c12
 from urllib.parse import quote, unquote
 
-# %% ../nbs/00_urls.ipynb #da63e567
+# %% ../nbs/00_urls.ipynb #9209d659
 def _fill(toks, keys, encode=None):
     "Join `toks`, replacing the placeholders present in `keys` (others stay as `{name}`)."
     out = []
@@ -106,7 +106,7 @@ def _fill(toks, keys, encode=None):
         else: out.append(t)
     return ''.join(out)
 
-# %% ../nbs/00_urls.ipynb #3c565a16
+# %% ../nbs/00_urls.ipynb #130d0d5c
 class UrlPattern:
     "A URL pattern with `{proposal}`/`{scan}` placeholders: fill keys in, or list the keys that exist."
     def __init__(self, url:str, # `scheme://document#anchor` with placeholders
@@ -141,7 +141,7 @@ class UrlPattern:
 
     def __repr__(self): return f'UrlPattern({self.url!r})'
 
-# %% ../nbs/00_urls.ipynb #1f76831b
+# %% ../nbs/00_urls.ipynb #017e451f
 def _segment_regex(toks, bound):
     "Compile a regex for one path segment; placeholders in `bound` are literal, a repeat is a back-reference."
     parts, seen = [], set()
@@ -154,10 +154,10 @@ def _segment_regex(toks, bound):
             parts.append(f'(?P<{t[1]}>.+?)')
     return re.compile(''.join(parts) + r'\Z', re.S)
 
-# %% ../nbs/00_urls.ipynb #e121d47f
+# %% ../nbs/00_urls.ipynb #b408485e
 import fsspec
 
-# %% ../nbs/00_urls.ipynb #51bef941
+# %% ../nbs/00_urls.ipynb #d86a21a6
 class Storage:
     "The few file-system operations that listing and loading need: local disks directly, the rest through fsspec."
     def __init__(self, scheme:str, # `file`, `http`, `https` or `s3`
@@ -194,7 +194,7 @@ class Storage:
         "A key as it appears in a path of this storage (percent-encoded on HTTP)."
         return quote(key, safe='') if self.scheme[:4] == 'http' else key
 
-# %% ../nbs/00_urls.ipynb #4134dc43
+# %% ../nbs/00_urls.ipynb #96780a90
 def _split_segments(toks):
     "Split a token list at `/` into per-segment token lists."
     segs, cur = [], []
@@ -210,7 +210,7 @@ def _open_fields(seg, bound):
     "Placeholders of segment `seg` that are not in `bound`."
     return {t[1] for t in seg if isinstance(t, tuple) and t[1] not in bound}
 
-# %% ../nbs/00_urls.ipynb #3fc51fd5
+# %% ../nbs/00_urls.ipynb #b6dcee4a
 def _host_and_path(scheme, document):
     "Split a document into what precedes its path (`http://host:port`, else empty) and the path."
     if scheme in ('http', 'https'):
@@ -218,7 +218,7 @@ def _host_and_path(scheme, document):
         return m.group(1), m.group(2) or ''
     return '', document
 
-# %% ../nbs/00_urls.ipynb #bb5d2144
+# %% ../nbs/00_urls.ipynb #6e865f10
 def _walk(store, host, segs, stop, bound, final_dir, collect=None):
     "All `(path, keys)` matching `segs[:stop+1]` (or, with `collect`, the set of that key's values)."
     first = next((i for i, s in enumerate(segs) if _open_fields(s, bound)), len(segs))
@@ -254,11 +254,11 @@ def _match(seg, b, entries, path, enc, collect):
     if collect: return [b[collect] if collect in b else m.group(collect) for m in ms]
     return [(f'{path}/{enc(m.string)}', {**b, **m.groupdict()}) for m in ms]
 
-# %% ../nbs/00_urls.ipynb #cae53fe1
+# %% ../nbs/00_urls.ipynb #6409c287
 import contextlib
 import h5py
 
-# %% ../nbs/00_urls.ipynb #ca4beff3
+# %% ../nbs/00_urls.ipynb #d3b746de
 def is_zarr(store:Storage, path:str)->bool:
     "Whether the document at `path` is a zarr hierarchy (named `*.zarr`, or a folder with zarr metadata)."
     p = path.rstrip('/')
@@ -276,9 +276,10 @@ def open_document(store:Storage, # where the document lives
         try: return contextlib.nullcontext(zarr.open_group(url, mode='r', storage_options=opts))
         except Exception as e: raise OSError(f'cannot open {path} as zarr: {e}') from None
     try: return h5py.File(path if store.local else store.open(path), 'r')
+    except FileNotFoundError: raise FileNotFoundError(f'{path} not found') from None
     except OSError as e: raise OSError(f'cannot open {path} as HDF5: {e}') from None
 
-# %% ../nbs/00_urls.ipynb #f6eadc26
+# %% ../nbs/00_urls.ipynb #898821b0
 def members(node)->list:
     "`(name, is_group)` for each member of an h5py or zarr group."
     if isinstance(node, h5py.Group):
@@ -304,7 +305,7 @@ def _walk_anchor(node, segs, stop, bound):
         found = nxt
     return [b for _, b in found]
 
-# %% ../nbs/00_urls.ipynb #da2e87ab
+# %% ../nbs/00_urls.ipynb #561e7f89
 def _deepest(segs, field):
     "Index of the last segment holding `field`, or -1."
     return max((i for i, s in enumerate(segs) if any(isinstance(t, tuple) and t[1] == field for t in s)), default=-1)
@@ -316,7 +317,7 @@ def _stop(segs, field, bound):
     while i + 1 < len(segs) and segs[i + 1] and not _open_fields(segs[i + 1], bound | {field: ''}): i += 1
     return i
 
-# %% ../nbs/00_urls.ipynb #07bc6c4d
+# %% ../nbs/00_urls.ipynb #2af20dcd
 def list_keys(pattern:'UrlPattern', # the URL pattern
               field:str, # the placeholder to list: `'proposal'` or `'scan'`
               **known # values of other placeholders, e.g. `proposal='p1'`
@@ -340,23 +341,24 @@ def list_keys(pattern:'UrlPattern', # the URL pattern
                 vals |= {k[field] for k in _walk_anchor(root, asegs, _deepest([s for s in asegs if s], field), b)}
     return sort_keys(vals)
 
-# %% ../nbs/00_urls.ipynb #1a2bfe54
+# %% ../nbs/00_urls.ipynb #765a8e4e
 def _keys(self:UrlPattern, field:str, **known)->list:
     "Keys that exist for `field` (`'proposal'` or `'scan'`), given the values of the other placeholders."
     return list_keys(self, field, **known)
 UrlPattern.keys = _keys
 
-# %% ../nbs/00_urls.ipynb #ac2cff2a
+# %% ../nbs/00_urls.ipynb #f4ac753f
 def sanitize(key:str, # the key to turn into a handle
              prefix:str='x' # put in front when the key does not start with a letter
             )->str:
     "A valid Python identifier made from `key`: other characters become `_`, a leading non-letter gets `prefix`."
-    h = re.sub(r'\W+', '_', key)
+    if key.isdigit(): return prefix + key          # the common case: scan numbers
+    h = key if key.isidentifier() else re.sub(r'\W+', '_', key)
     if not h[:1].isalpha(): h = prefix + h
     if keyword.iskeyword(h) or keyword.issoftkeyword(h): h += '_'
     return h
 
-# %% ../nbs/00_urls.ipynb #801e95db
+# %% ../nbs/00_urls.ipynb #5778f794
 def check_handle(handle, # a proposed handle
                  key:str # the key it was made from (for the message)
                 )->str:
