@@ -5,13 +5,13 @@
 # %% auto #0
 __all__ = ['cache', 'COLUMNS', 'nbytes', 'DataCache', 'DataRepoBase', 'DataProposalBase', 'DataScanBase']
 
-# %% ../../nbs/01_repo_base.ipynb #7e06e7f1
+# %% ../../nbs/01_repo_base.ipynb #6df4d90a
 import os, sys, html, difflib, threading, time, weakref
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from ..urls import check_handle, natural_key
 
-# %% ../../nbs/01_repo_base.ipynb #2a8cca10
+# %% ../../nbs/01_repo_base.ipynb #42b9e4a2
 def nbytes(obj)->int:
     "Bytes held in memory by `obj` (numpy/xarray data; lazy dask arrays count as nothing)."
     try:
@@ -27,7 +27,7 @@ def nbytes(obj)->int:
 
 def _is_lazy(a): return type(a).__module__.startswith('dask')
 
-# %% ../../nbs/01_repo_base.ipynb #9dc492fb
+# %% ../../nbs/01_repo_base.ipynb #1207a9b8
 def _default_limit():
     env = os.environ.get('NX5D_CACHE_BYTES')
     if env: return int(float(env))
@@ -74,7 +74,7 @@ class DataCache:
 
 cache = DataCache()
 
-# %% ../../nbs/01_repo_base.ipynb #6ef37578
+# %% ../../nbs/01_repo_base.ipynb #3f1529b3
 class _Container:
     "Shared machinery of repositories and proposals: listing, handles, one cached child per key."
     _kind, _child_kind = 'container', 'child'
@@ -141,7 +141,7 @@ class _Container:
         obj = st['children'].get(key)
         if obj is not None: return obj
         if key not in self._listing() and key not in self._listing(refresh=True):
-            raise KeyError(self._missing(key, list(self._listing())))
+            raise KeyError(self._missing(key, [*self._listing(), *st['h2k']]))
         with st['lock']:
             obj = st['children'].get(key)
             if obj is None: obj = st['children'][key] = self._child(key)
@@ -155,8 +155,9 @@ class _Container:
         return self[key]
 
     def _missing(self, name, known):
+        known = list(dict.fromkeys(known))
         close = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
-        hint = f' (close: {", ".join(close)})' if close else f' ({len(known)} {self._child_kind}s listed)'
+        hint = f' (close: {", ".join(close)})' if close else f' ({len(self._listing())} {self._child_kind}s listed)'
         return f'no {self._child_kind} {name!r} in {self._kind} {self!s}{hint}'
 
     def __dir__(self):
@@ -168,7 +169,7 @@ class _Container:
     def __len__(self): return len(self._listing())
     def __contains__(self, key): return key in self._listing() or key in self._nx5d_state().get('h2k', {})
 
-# %% ../../nbs/01_repo_base.ipynb #d986773f
+# %% ../../nbs/01_repo_base.ipynb #df0375b8
 class DataRepoBase(_Container):
     "Base class of repositories: implement `all()` and `_proposal(key)`."
     _kind, _child_kind = 'repository', 'proposal'
@@ -199,7 +200,7 @@ class DataRepoBase(_Container):
         return (f'<p><b>{html.escape(type(self).__name__)}</b> <code>{html.escape(str(self.url))}</code></p>'
                 f'<table><thead><tr><th>proposal</th><th>handle</th></tr></thead><tbody>{rows}</tbody></table>')
 
-# %% ../../nbs/01_repo_base.ipynb #69ecd774
+# %% ../../nbs/01_repo_base.ipynb #375fa66b
 COLUMNS = ('scan', 'type', 'integration', 'steps', 'notes')
 
 def _row(key, s):
@@ -210,7 +211,7 @@ def _row(key, s):
 
 def _cell(v): return '' if v is None else str(v)
 
-# %% ../../nbs/01_repo_base.ipynb #07a1d48c
+# %% ../../nbs/01_repo_base.ipynb #54cf74b3
 class DataProposalBase(_Container):
     "Base class of proposals: implement `all()` and `_scan(key)`."
     _kind, _child_kind = 'proposal', 'scan'
@@ -313,11 +314,11 @@ class DataProposalBase(_Container):
         for r in rows: out.append(f'… {n - len(rows) + 1} more scans (.table() lists all)' if r is None else line(next(it)))
         return '\n'.join(out)
 
-# %% ../../nbs/01_repo_base.ipynb #5abf809b
+# %% ../../nbs/01_repo_base.ipynb #c2415719
 import itertools
 _tokens = itertools.count()
 
-# %% ../../nbs/01_repo_base.ipynb #899be14f
+# %% ../../nbs/01_repo_base.ipynb #0e0ced36
 class DataScanBase:
     "Base class of scans: implement `_get_raw()`, `_cook(data, **spice)` and `_get_summary()`."
     def __init__(self, parent_proposal, # the proposal this scan belongs to
