@@ -9,21 +9,21 @@ __all__ = ['FRAME_NAME', 'HC_EV_ANGSTROM', 'MANIFEST_COLUMNS', 'UdkmFormatError'
            'RsmSettings', 'rsm_settings', 'area_geometry', 'cook_rsm', 'peak_qz', 'recovered_strain', 'scan_summary',
            'UdkmRepository', 'UdkmProposal', 'UdkmDataScan', 'make_repository', 'plot_rsm', 'demo']
 
-# %% ../nbs/05_udkm.ipynb #0014aed7
+# %% ../nbs/05_udkm.ipynb #f6b8c7ea
 import os, re, io, sys, json, glob, math, struct, warnings, tempfile, threading, urllib.parse
 from pathlib import Path
 from dataclasses import dataclass, asdict, fields, replace
 from concurrent.futures import ThreadPoolExecutor
 
-# %% ../nbs/05_udkm.ipynb #88dc15ba
+# %% ../nbs/05_udkm.ipynb #3e763f50
 import numpy as np
 import xarray as xr
 
-# %% ../nbs/05_udkm.ipynb #963cf894
+# %% ../nbs/05_udkm.ipynb #8b3a98a4
 class UdkmFormatError(ValueError):
     "A UDKM scan folder, or one of its files, is not as the format requires."
 
-# %% ../nbs/05_udkm.ipynb #d3b1a992
+# %% ../nbs/05_udkm.ipynb #dae5c006
 _COLUMN_JUNK = re.compile(r'[\[\]%/ ]')
 
 def sanitize_column(name:str # a column name from the manifest header
@@ -31,7 +31,7 @@ def sanitize_column(name:str # a column name from the manifest header
     "`name` without `[`, `]`, `%`, `/` and spaces (`'Crystal [ph/s]'` → `'Crystalphs'`)."
     return _COLUMN_JUNK.sub('', name.strip())
 
-# %% ../nbs/05_udkm.ipynb #25f3b542
+# %% ../nbs/05_udkm.ipynb #34673330
 def _manifest_header(path, text):
     "Sanitised column names of the manifest's header line."
     lines = text.splitlines()
@@ -79,7 +79,7 @@ def read_manifest(path # path of a `manifest.dat`
     if len(table) == 0: raise UdkmFormatError(f'{path}: the manifest has a header but no rows')
     return {n: table[:, k].copy() for k, n in enumerate(names)}
 
-# %% ../nbs/05_udkm.ipynb #eac006c5
+# %% ../nbs/05_udkm.ipynb #8b48d5e4
 try: import imagecodecs
 except ImportError: imagecodecs = None
 
@@ -138,7 +138,7 @@ def tiff_layout(buf:bytes, # the whole file
         if o + c > len(buf): raise _truncated(name, 'pixel data beyond the end of the file')
     return TiffLayout((h, w), np.dtype(e + dt), one(259), rps, offs, cnts)
 
-# %% ../nbs/05_udkm.ipynb #94d9e9d9
+# %% ../nbs/05_udkm.ipynb #d176118a
 def _inflater():
     "Fastest available zlib-stream decoder writing into a given buffer: libdeflate, zlib (imagecodecs), or Python's zlib."
     if imagecodecs is not None:
@@ -217,7 +217,7 @@ def read_frame(path, # a TIFF file
     else: decode_into(buf, lay, out, where)
     return out
 
-# %% ../nbs/05_udkm.ipynb #163a32ec
+# %% ../nbs/05_udkm.ipynb #ebadfe5b
 def bin_frames(a:np.ndarray, # frames, last two axes are the detector
                reduce:int=1, # block size
                mode:str='sum' # 'sum' (add the counts of each block) or 'stride' (keep every `reduce`-th pixel)
@@ -256,7 +256,7 @@ class DetectorMap:
         "Full-detector pixel coordinate(s) → (binned) pixel index."
         return (np.asarray(full, float) - self.offset) / self.scale
 
-# %% ../nbs/05_udkm.ipynb #5d6893da
+# %% ../nbs/05_udkm.ipynb #293658e7
 FRAME_NAME = 'image{:05d}.tiff'
 
 def _frame_paths(folder, n):
@@ -290,7 +290,7 @@ def _read_block(paths, rows, shape, dtype, reduce, mode, outdt, out=None):
         else: out[k] = bin_frames(read_frame(p, out=tmp, row=r), reduce, mode)
     return out
 
-# %% ../nbs/05_udkm.ipynb #0644fb80
+# %% ../nbs/05_udkm.ipynb #f16fa326
 def _blocks(n, chunk):
     return [(s, min(s + chunk, n)) for s in range(0, n, chunk)]
 
@@ -317,7 +317,7 @@ def _eager_images(paths, shape, dtype, reduce, mode, chunk, outdt, workers, prog
     finally: bar.close()
     return out
 
-# %% ../nbs/05_udkm.ipynb #795b94dd
+# %% ../nbs/05_udkm.ipynb #0cf938fd
 def _interactive():
     if 'ipykernel' in sys.modules:
         try: return get_ipython().__class__.__name__ == 'ZMQInteractiveShell'   # noqa: F821
@@ -330,7 +330,7 @@ def _progress(total, progress=None, unit='it', desc=None):
     show = _interactive() if progress is None else bool(progress)
     return tqdm(total=total, unit=unit, desc=desc, disable=not show, leave=False)
 
-# %% ../nbs/05_udkm.ipynb #10db90f8
+# %% ../nbs/05_udkm.ipynb #5c115b48
 def fs_load_data(scan_path, # folder with manifest.dat and image%05d.tiff (str, Path or file:// URL)
                  reduce:int=1, # bin frames by `reduce`×`reduce` pixel blocks while reading
                  *,
@@ -363,7 +363,7 @@ def fs_load_data(scan_path, # folder with manifest.dat and image%05d.tiff (str, 
                     pixel_scale=dmap.scale, pixel_offset=dmap.offset)
     return ds
 
-# %% ../nbs/05_udkm.ipynb #ce56635e
+# %% ../nbs/05_udkm.ipynb #207d8b57
 HC_EV_ANGSTROM = 12398.419843320026   # h·c in eV·Å
 
 def wavevector(energy:float # photon energy in eV
@@ -394,7 +394,7 @@ def pixel_q(theta:float, # sample angle Θ (degrees)
     q = q @ _rot_about_minus_y(theta)            # rotate back into the sample frame (row vectors: q·R = Rᵀq)
     return q[..., 0], q[..., 1], q[..., 2]
 
-# %% ../nbs/05_udkm.ipynb #bc60f0cd
+# %% ../nbs/05_udkm.ipynb #39e3b3dd
 def example_delays(n:int=122, # number of delays
                    t_max:float=320.0 # last delay (ps)
                   )->np.ndarray:
@@ -411,7 +411,7 @@ def strain_truth(delay, # delay(s) in ps
     t = np.asarray(delay, float)
     return np.where(t > 0, amplitude * -np.expm1(-np.clip(t, 0, None) / tau), 0.0)
 
-# %% ../nbs/05_udkm.ipynb #c71edaad
+# %% ../nbs/05_udkm.ipynb #389bf675
 @dataclass
 class ScanSpec:
     "Parameters of a simulated UDKM PXS scan (geometry, sample, dynamics, measurement)."
@@ -447,7 +447,7 @@ class ScanSpec:
     @property
     def n_frames(self): return (self.loops * len(self.delays) + self.extra) * len(self.thetas)
 
-# %% ../nbs/05_udkm.ipynb #fd082568
+# %% ../nbs/05_udkm.ipynb #729dc678
 def _frame_plan(spec):
     "Manifest rows of the scan described by `spec`: (loop, delay) per Θ-2Θ scan, in measurement order."
     plan = [(loop + 1, d) for loop in range(spec.loops) for d in spec.delays]
@@ -483,7 +483,7 @@ class _FrameMaker:
         frame[self.dead] = -2
         return frame.reshape(s.shape), flux, int(frame[frame > 0].sum())
 
-# %% ../nbs/05_udkm.ipynb #ba67e245
+# %% ../nbs/05_udkm.ipynb #91e07022
 MANIFEST_COLUMNS = ['Loop_Delay', 'Delay', 'Loop_Theta', 'Theta', 'Crystal [V]', 'Crystal [ph/s]', 'Pilatus [ph/s]',
                     'Repeats', 'ImageNumber', 'Intensities [ph/s]']
 
@@ -527,7 +527,7 @@ def make_scan(folder, # scan folder to create (must not exist or be empty)
     strain = strain_truth(d, spec.amplitude, spec.tau)
     return dict(spec=spec, delays=d, strain=strain, q_peak=spec.q_bragg / (1 + strain))
 
-# %% ../nbs/05_udkm.ipynb #d54acdef
+# %% ../nbs/05_udkm.ipynb #6512264c
 @dataclass
 class RsmSettings:
     "Parameters of `cook_rsm` (see the table above); build with `rsm_settings`."
@@ -588,7 +588,7 @@ def rsm_settings(settings=None, # spice `settings` (mapping or record), an `RsmS
     s.mask_negative = bool(s.mask_negative)
     return s
 
-# %% ../nbs/05_udkm.ipynb #a8d23b7e
+# %% ../nbs/05_udkm.ipynb #5671b8b1
 def area_geometry(s:RsmSettings, # cooking parameters
                   shape:tuple, # shape of the frames to convert (after all binning)
                   dmap:DetectorMap=DetectorMap() # how those frames' pixels map to full-detector pixels
@@ -602,7 +602,7 @@ def area_geometry(s:RsmSettings, # cooking parameters
                          pwidth1=s.pixel_size[0] * dmap.scale, pwidth2=s.pixel_size[1] * dmap.scale)
     return hxrd
 
-# %% ../nbs/05_udkm.ipynb #99e06129
+# %% ../nbs/05_udkm.ipynb #28a85de6
 def _grid_range(s, hxrd, angles, qcache):
     "((qy_min, qy_max), (qz_min, qz_max)) of the grid: the settings' `q_range` or the detector's extent over `angles`."
     if s.q_range is not None: return s.q_range
@@ -632,7 +632,7 @@ def _fetch(images, a, b, reduce):
     block = block.compute() if hasattr(block, 'compute') else np.asarray(block)
     return bin_frames(block, reduce)
 
-# %% ../nbs/05_udkm.ipynb #1dc3b19b
+# %% ../nbs/05_udkm.ipynb #95f6ec56
 def cook_rsm(data:xr.Dataset, # raw scan: `images` on (index, w, h), `Theta` and `Delay` on index
              settings=None, # spice `settings` (see the table), an `RsmSettings`, or None for the defaults
              *,
@@ -704,7 +704,7 @@ def cook_rsm(data:xr.Dataset, # raw scan: `images` on (index, w, h), `Theta` and
     out.attrs['rsm_settings'] = json.dumps({**asdict(s), 'q_range': rng})
     return out
 
-# %% ../nbs/05_udkm.ipynb #b107d5e5
+# %% ../nbs/05_udkm.ipynb #b5b462c5
 def _gauss(x, a, x0, sig, c): return a * np.exp(-0.5 * ((x - x0) / sig)**2) + c
 
 def peak_qz(rsm:xr.Dataset # cooked maps (`qdata` on Delay, qy, qz)
@@ -734,7 +734,7 @@ def recovered_strain(rsm:xr.Dataset # cooked maps
     eps.name = 'strain'; eps.attrs = {'long_name': 'out-of-plane strain', 'units': ''}
     return eps
 
-# %% ../nbs/05_udkm.ipynb #f8684bcd
+# %% ../nbs/05_udkm.ipynb #76f92cb4
 def _read_parameters(folder):
     "`parameters.txt` of a scan folder as a dict of strings (empty if there is none)."
     out = {}
@@ -760,11 +760,11 @@ def scan_summary(folder # a UDKM scan folder
     return {'type': 'PXS ' + ' × '.join(loops) if loops else 'PXS', 'steps': steps,
             'integration': exposure + unit, 'description': par.get('comment', par.get('description', ''))}
 
-# %% ../nbs/05_udkm.ipynb #eec8bb66
+# %% ../nbs/05_udkm.ipynb #38472052
 from .repo.filesystem import DataRepository, DataProposal
 from .repo.base import DataScanBase
 
-# %% ../nbs/05_udkm.ipynb #897ec45c
+# %% ../nbs/05_udkm.ipynb #1f0c5d97
 def _prefixed(letter):
     "Handle maker: `letter` + the key, with characters that cannot be in a Python name replaced by `_`."
     return lambda key: letter + re.sub(r'\W', '_', key)
@@ -800,7 +800,7 @@ class UdkmDataScan(DataScanBase):
     def _get_raw(self): return fs_load_data(self.path)
     def _cook(self, data, **spice): return cook_rsm(data, spice.get('settings'), progress=self.progress)
 
-# %% ../nbs/05_udkm.ipynb #d0a9efdc
+# %% ../nbs/05_udkm.ipynb #e9fa9290
 def _example_specs(size):
     if size == 'small': return {'091726': ScanSpec.small(),
                                 '093015': ScanSpec.small(delays=tuple(example_delays(6, 80.0)), extra=0, amplitude=5e-3, seed=1)}
@@ -829,34 +829,32 @@ def make_repository(root, # folder for the repository (created; must not hold th
                                                         'scans': {k: _truth_json(t) for k, t in truth.items()}}))
     return {'url': f'file://{root.resolve()}/{{proposal}}/{{scan}}', 'root': root, 'truth': truth}
 
-# %% ../nbs/05_udkm.ipynb #f3c68aaf
+# %% ../nbs/05_udkm.ipynb #b76936c5
 def plot_rsm(rsm:xr.Dataset, # cooked maps
              truth:dict=None, # optional truth from the generator (`delays`, `strain`, `q_peak`)
              strain:xr.DataArray=None # recovered strain (default: computed with `recovered_strain`)
             ):
-    "Figure: qz profile vs delay (log scale) and the recovered strain (with the truth, if given)."
+    "Figure: qz profile of the peak vs delay, and the recovered strain (with the truth, if given)."
     from matplotlib.figure import Figure
-    from matplotlib.colors import LogNorm
     strain = recovered_strain(rsm) if strain is None else strain
     fig = Figure(figsize=(11, 4.2), layout='constrained')
     ax1, ax2 = fig.subplots(1, 2)
-    prof = rsm.qdata.mean('qy').transpose('qz', 'Delay')
-    v = prof.values[np.isfinite(prof.values) & (prof.values > 0)]
-    lo, hi = (np.percentile(v, 5), v.max()) if v.size else (1e-3, 1)
-    m = ax1.pcolormesh(rsm.Delay, rsm.qz, prof.values, norm=LogNorm(max(lo, hi * 1e-4), hi), shading='nearest')
+    q = peak_qz(rsm); dq = float(abs(rsm.qz[1] - rsm.qz[0]))
+    pad = 15 * dq
+    prof = rsm.qdata.mean('qy').sel(qz=slice(float(q.min()) - pad, float(q.max()) + pad)).transpose('qz', 'Delay')
+    m = ax1.pcolormesh(rsm.Delay, prof.qz, prof.values, shading='nearest', cmap='magma')
     fig.colorbar(m, ax=ax1, label='mean counts per pixel and frame')
-    ax1.plot(rsm.Delay, peak_qz(rsm), 'w.', ms=3, label='fitted peak')
+    ax1.plot(rsm.Delay, q, 'c.', ms=4, label='fitted peak')
     if truth is not None: ax1.plot(truth['delays'], truth['q_peak'], 'r-', lw=0.8, label='simulated peak')
-    q = peak_qz(rsm); pad = 6 * float(abs(rsm.qz[1] - rsm.qz[0])) + float(q.max() - q.min())
-    ax1.set_ylim(float(q.min()) - pad, float(q.max()) + pad)
-    ax1.set(xlabel='delay (ps)', ylabel='$q_z$ (1/Å)', title='Bragg peak vs delay'); ax1.legend(loc='lower right', fontsize=8)
+    ax1.set(xlabel='delay (ps)', ylabel='$q_z$ (1/Å)', title='Bragg peak ($q_y$-averaged) vs delay')
+    ax1.legend(loc='lower right', fontsize=8)
     ax2.plot(strain.Delay, 1e3 * strain, 'o', ms=3, label='recovered from the maps')
     if truth is not None: ax2.plot(truth['delays'], 1e3 * np.asarray(truth['strain']), 'r-', lw=1, label='simulated')
     ax2.axvline(0, color='gray', lw=0.5)
     ax2.set(xlabel='delay (ps)', ylabel='strain (10⁻³)', title='out-of-plane strain'); ax2.legend(fontsize=8)
     return fig
 
-# %% ../nbs/05_udkm.ipynb #75aa56a0
+# %% ../nbs/05_udkm.ipynb #b090f750
 def _load_truth(root):
     info = json.loads((Path(root) / 'nx5d-example.json').read_text())
     truth = {k: {**{n: np.asarray(v[n]) for n in ('delays', 'strain', 'q_peak')}, 'spec': ScanSpec(**{
@@ -884,7 +882,7 @@ def demo(path=None, # folder for the example repository (default: a new temporar
         say(f'Wrote an example UDKM repository to {root} in {time.perf_counter() - t:.1f} s')
     repo = UdkmRepository(f'file://{root.resolve()}/{{proposal}}/{{scan}}', spice_url='')
     prop = repo[info['proposal']]
-    say(f'\nrepo.{prop.handle}:\n{prop!r}\n')
+    say(f'repo.{prop.handle}:\n{prop!r}')
     spec = truth['091726']['spec']
     prop.spice.seed('settings', img_center=list(spec.center), img_distance=spec.distance, grid_size=[80, 150],
                     energy=spec.energy, pixel_size=spec.pixel, reduce=reduce)
@@ -901,9 +899,9 @@ def demo(path=None, # folder for the example repository (default: a new temporar
     corr = float(np.corrcoef(strain.values, tr['strain'])[0, 1])
     png = Path(png) if png is not None else root / 'rsm_vs_delay.png'
     plot_rsm(rsm, tr, strain).savefig(png, dpi=110)
-    say(f'\n{"delay (ps)":>10}  {"strain, simulated":>17}  {"recovered":>9}')
-    for i in np.unique(np.linspace(0, len(strain) - 1, 12).astype(int)):
+    say(f'{"delay (ps)":>10}  {"strain, simulated":>17}  {"recovered":>9}')
+    for i in np.unique(np.linspace(0, len(strain) - 1, 5).astype(int)):
         say(f'{float(strain.Delay[i]):10.2f}  {tr["strain"][i]:17.5f}  {float(strain[i]):9.5f}')
-    say(f'\ncorrelation with the simulated strain: {corr:.5f}; largest peak-position error: {err:.3f} q bins')
+    say(f'correlation with the simulated strain: {corr:.5f}; largest peak-position error: {err:.3f} q bins')
     say(f'figure: {png}')
     return dict(root=root, repo=repo, rsm=rsm, strain=strain, truth=tr, correlation=corr, max_error_bins=err, png=png)
