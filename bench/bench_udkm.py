@@ -2,12 +2,12 @@
 """Benchmark of nx5d.udkm on a full-size UDKM PXS scan (5,187 frames of 195x487 int32, deflate TIFFs).
 
 (a) raw load into memory: nx5d's `fs_load_data` against the original example's sequential loader (pandas manifest,
-    one `tifffile.imread` per frame, `numpy.stack`), same process, warm file cache, best of `--repeat`.
+    one `tifffile.imread` per frame, `numpy.stack`), same process, warm file cache, runs interleaved, best of `--repeat`.
 (b) cooking at reduce=1: `cook_rsm` (reading the frames itself, lazily) against the bare xrayutilities floor
     (frames already in memory; `Ang2Q.area` + one fixed-range FuzzyGridder2D, chunked), each in its own subprocess,
     wall time and peak RSS of the child.
 
-    PYTHONPATH=. python bench/bench_udkm.py [--data DIR] [--repeat 2] [--skip-load] [--skip-cook]
+    PYTHONPATH=. python bench/bench_udkm.py [--data DIR] [--repeat 3] [--skip-load] [--skip-cook]
 
 Without `--data`, the scan is generated into a temporary folder (about 40 MB, removed afterwards). With `--data DIR`
 it is generated there once and reused by later runs.
@@ -47,12 +47,19 @@ def warm(scan):
     return n
 
 
-def best(f, repeat):
-    ts = []
-    for _ in range(repeat):
-        t = time.perf_counter(); r = f(); ts.append(time.perf_counter() - t)
-        shape = r.images.shape; del r
-    return min(ts), shape
+def timed(f):
+    t = time.perf_counter(); r = f(); dt = time.perf_counter() - t
+    shape = r.images.shape; del r
+    return dt, shape
+
+
+def peak_rss_gb():
+    "Peak resident memory of this process (VmHWM; unlike ru_maxrss it does not inherit the parent's peak)."
+    try:
+        for line in open('/proc/self/status'):
+            if line.startswith('VmHWM:'): return int(line.split()[1]) / 2**20
+    except OSError: pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
 
 
 def child(mode, scan, reduce):
@@ -78,7 +85,7 @@ def child(mode, scan, reduce):
             _, qy, qz = hxrd.Ang2Q.area(theta[a:a+step], 2 * theta[a:a+step])
             g(qy, qz, frames[a:a+step])
         out['wall'] = time.perf_counter() - t
-    out['maxrss_gb'] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
+    out['maxrss_gb'] = peak_rss_gb()
     print(json.dumps(out))
 
 
@@ -93,7 +100,7 @@ def run_child(mode, scan, reduce):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('--data', help='folder for the generated repository (kept and reused)')
-    ap.add_argument('--repeat', type=int, default=2, help='load runs per variant (best is reported)')
+    ap.add_argument('--repeat', type=int, default=3, help='load runs per variant (best is reported)')
     ap.add_argument('--reduce', type=int, default=1, help='binning for the cooking comparison')
     ap.add_argument('--skip-load', action='store_true'); ap.add_argument('--skip-cook', action='store_true')
     ap.add_argument('--child', help=argparse.SUPPRESS); ap.add_argument('--scan', help=argparse.SUPPRESS)
@@ -108,14 +115,18 @@ def main():
         print(f'scan {scan}: {len(os.listdir(scan)) - 2} frames, {nbytes / 2**20:.1f} MiB on disk'
               + (f' (generated in {gen:.1f} s)' if gen else ' (reused)') + f'; {os.cpu_count()} cores, load avg {os.getloadavg()[0]:.2f}')
         if not a.skip_load:
-            t_seed, shp = best(lambda: seed_loader(scan), a.repeat)
-            t_eager, shp2 = best(lambda: fs_load_data(scan, lazy=False, progress=False), a.repeat)
-            t_lazy, _ = best(lambda: fs_load_data(scan).load(), a.repeat)
-            assert shp == shp2, (shp, shp2)
-            print(f'(a) load {shp} into memory, best of {a.repeat}:')
-            print(f'    seed sequential loader      {t_seed:7.2f} s')
-            print(f'    fs_load_data(lazy=False)    {t_eager:7.2f} s   {t_seed / t_eager:5.1f}x faster')
-            print(f'    fs_load_data().load()       {t_lazy:7.2f} s   {t_seed / t_lazy:5.1f}x faster')
+            variants = {'seed sequential loader': lambda: seed_loader(scan),
+                        'fs_load_data(lazy=False)': lambda: fs_load_data(scan, lazy=False, progress=False),
+                        'fs_load_data().load()': lambda: fs_load_data(scan).load()}
+            times = {k: [] for k in variants}
+            for _ in range(a.repeat):                      # interleaved, so that all variants see the same conditions
+                for k, f in variants.items():
+                    dt, shp = timed(f); times[k].append(dt)
+            t_seed = min(times['seed sequential loader'])
+            print(f'(a) load {shp} into memory, best of {a.repeat} interleaved runs (all runs: seconds):')
+            for k, ts in times.items():
+                ratio = '' if k.startswith('seed') else f'{t_seed / min(ts):5.1f}x faster'
+                print(f'    {k:28s} {min(ts):7.2f} s   {ratio:14s} ({", ".join(f"{t:.2f}" for t in ts)})')
         if not a.skip_cook:
             floor = run_child('floor', scan, a.reduce)
             cook = run_child('cook', scan, a.reduce)

@@ -4,26 +4,27 @@
 
 # %% auto #0
 __all__ = ['FRAME_NAME', 'HC_EV_ANGSTROM', 'MANIFEST_COLUMNS', 'UdkmFormatError', 'sanitize_column', 'read_manifest',
-           'TiffLayout', 'tiff_layout', 'decode_into', 'read_frame', 'bin_frames', 'binned_shape', 'DetectorMap',
-           'fs_load_data', 'wavevector', 'pixel_q', 'example_delays', 'strain_truth', 'ScanSpec', 'make_scan',
-           'RsmSettings', 'rsm_settings', 'area_geometry', 'cook_rsm', 'peak_qz', 'recovered_strain', 'scan_summary',
-           'UdkmRepository', 'UdkmProposal', 'UdkmDataScan', 'make_repository', 'plot_rsm', 'demo']
+           'TiffLayout', 'tiff_layout', 'LayoutReader', 'decode_into', 'read_frame', 'bin_frames', 'binned_shape',
+           'DetectorMap', 'fs_load_data', 'wavevector', 'pixel_q', 'example_delays', 'strain_truth', 'ScanSpec',
+           'make_scan', 'RsmSettings', 'rsm_settings', 'area_geometry', 'cook_rsm', 'peak_qz', 'recovered_strain',
+           'scan_summary', 'UdkmRepository', 'UdkmProposal', 'UdkmDataScan', 'make_repository', 'plot_rsm', 'demo']
 
-# %% ../nbs/05_udkm.ipynb #f6b8c7ea
+# %% ../nbs/05_udkm.ipynb #2f35d8d9
 import os, re, io, sys, json, glob, math, struct, warnings, tempfile, threading, urllib.parse
 from pathlib import Path
 from dataclasses import dataclass, asdict, fields, replace
 from concurrent.futures import ThreadPoolExecutor
+from typing import NamedTuple
 
-# %% ../nbs/05_udkm.ipynb #3e763f50
+# %% ../nbs/05_udkm.ipynb #6a55fe20
 import numpy as np
 import xarray as xr
 
-# %% ../nbs/05_udkm.ipynb #8b3a98a4
+# %% ../nbs/05_udkm.ipynb #70cea6f6
 class UdkmFormatError(ValueError):
     "A UDKM scan folder, or one of its files, is not as the format requires."
 
-# %% ../nbs/05_udkm.ipynb #dae5c006
+# %% ../nbs/05_udkm.ipynb #83542c18
 _COLUMN_JUNK = re.compile(r'[\[\]%/ ]')
 
 def sanitize_column(name:str # a column name from the manifest header
@@ -31,7 +32,7 @@ def sanitize_column(name:str # a column name from the manifest header
     "`name` without `[`, `]`, `%`, `/` and spaces (`'Crystal [ph/s]'` → `'Crystalphs'`)."
     return _COLUMN_JUNK.sub('', name.strip())
 
-# %% ../nbs/05_udkm.ipynb #34673330
+# %% ../nbs/05_udkm.ipynb #d2402b75
 def _manifest_header(path, text):
     "Sanitised column names of the manifest's header line."
     lines = text.splitlines()
@@ -79,7 +80,7 @@ def read_manifest(path # path of a `manifest.dat`
     if len(table) == 0: raise UdkmFormatError(f'{path}: the manifest has a header but no rows')
     return {n: table[:, k].copy() for k, n in enumerate(names)}
 
-# %% ../nbs/05_udkm.ipynb #8b48d5e4
+# %% ../nbs/05_udkm.ipynb #7fccb8cd
 try: import imagecodecs
 except ImportError: imagecodecs = None
 
@@ -88,8 +89,7 @@ _TIFF_TYPES = {1: 'B', 3: 'H', 4: 'I', 6: 'b', 8: 'h', 9: 'i', 16: 'Q'}
 _TIFF_DTYPES = {(1, 8): 'u1', (1, 16): 'u2', (1, 32): 'u4', (1, 64): 'u8', (2, 8): 'i1', (2, 16): 'i2',
                 (2, 32): 'i4', (2, 64): 'i8', (3, 32): 'f4', (3, 64): 'f8'}
 
-@dataclass(frozen=True)
-class TiffLayout:
+class TiffLayout(NamedTuple):
     "Where the pixels of a simple single-image TIFF are: shape, dtype, codec and strips."
     shape: tuple        # (rows, columns)
     dtype: np.dtype     # pixel type, with the file's byte order
@@ -100,45 +100,72 @@ class TiffLayout:
 
 def _truncated(name, what): return UdkmFormatError(f'{name}: truncated or damaged TIFF ({what})')
 
-def tiff_layout(buf:bytes, # the whole file
-                name='<tiff>' # file name for error messages
-               )->TiffLayout:
-    "Layout of a simple TIFF in `buf`, or None if only `tifffile` can read it; raises on truncated/non-TIFF data."
+def _check_strips(buf, name, offs, cnts):
+    for o, c in zip(offs, cnts):
+        if o + c > len(buf): raise _truncated(name, 'pixel data beyond the end of the file')
+
+def _parse_tiff(buf, name):
+    "(layout or None, (ifd offset, end of the directory), where the strip tables are)."
     if len(buf) < 8: raise _truncated(name, f'{len(buf)} bytes')
     e = {b'II': '<', b'MM': '>'}.get(bytes(buf[:2]))
     if e is None: raise UdkmFormatError(f'{name}: not a TIFF file')
     magic, ifd = struct.unpack_from(e + 'HI', buf, 2)
-    if magic == 43: return None                                   # BigTIFF
+    if magic == 43: return None, None, None                       # BigTIFF
     if magic != 42: raise UdkmFormatError(f'{name}: not a TIFF file')
     if ifd + 2 > len(buf): raise _truncated(name, 'image directory missing')
     n, = struct.unpack_from(e + 'H', buf, ifd)
     if ifd + 6 + 12*n > len(buf): raise _truncated(name, 'image directory cut off')
-    tags = {}
+    tags, locs = {}, {}
     for k in range(n):
         pos = ifd + 2 + 12*k
         code, typ, count = struct.unpack_from(e + 'HHI', buf, pos)
         if code not in _TIFF_TAGS: continue
         fmt = _TIFF_TYPES.get(typ)
-        if fmt is None: return None
+        if fmt is None: return None, None, None
         size = struct.calcsize(fmt) * count
         at = pos + 8 if size <= 4 else struct.unpack_from(e + 'I', buf, pos + 8)[0]
         if at + size > len(buf): raise _truncated(name, f'tag {code} beyond the end of the file')
-        tags[code] = struct.unpack_from(f'{e}{count}{fmt}', buf, at)
+        tags[code], locs[code] = struct.unpack_from(f'{e}{count}{fmt}', buf, at), (f'{e}{count}{fmt}', at)
     nxt, = struct.unpack_from(e + 'I', buf, ifd + 2 + 12*n)
     one = lambda code: tags.get(code, (1,))[0]
-    if nxt or 322 in tags or one(284) != 1 or one(277) != 1 or one(317) != 1: return None
-    if one(259) not in (1, 8, 32946) or 273 not in tags or 279 not in tags: return None
+    unsupported = (None, None, None)
+    if nxt or 322 in tags or one(284) != 1 or one(277) != 1 or one(317) != 1: return unsupported
+    if one(259) not in (1, 8, 32946) or 273 not in tags or 279 not in tags: return unsupported
     dt = _TIFF_DTYPES.get((one(339), one(258)))
-    if dt is None: return None
+    if dt is None: return unsupported
     h, w = tags[257][0], tags[256][0]
     rps = min(tags.get(278, (h,))[0], h) or h
     offs, cnts = tags[273], tags[279]
-    if len(offs) != len(cnts) or len(offs) != -(-h // rps): return None
-    for o, c in zip(offs, cnts):
-        if o + c > len(buf): raise _truncated(name, 'pixel data beyond the end of the file')
-    return TiffLayout((h, w), np.dtype(e + dt), one(259), rps, offs, cnts)
+    if len(offs) != len(cnts) or len(offs) != -(-h // rps): return unsupported
+    _check_strips(buf, name, offs, cnts)
+    return TiffLayout((h, w), np.dtype(e + dt), one(259), rps, offs, cnts), (ifd, ifd + 6 + 12*n), (locs[273], locs[279])
 
-# %% ../nbs/05_udkm.ipynb #d176118a
+def tiff_layout(buf:bytes, # the whole file
+                name='<tiff>' # file name for error messages
+               )->TiffLayout:
+    "Layout of a simple TIFF in `buf`, or None if only `tifffile` can read it; raises on truncated/non-TIFF data."
+    return _parse_tiff(buf, name)[0]
+
+# %% ../nbs/05_udkm.ipynb #fb0f0200
+class LayoutReader:
+    "`tiff_layout` that remembers the last directory and only re-reads strip tables while it does not change."
+    def __init__(self): self.key = None
+
+    def __call__(self, buf:bytes, name='<tiff>')->TiffLayout:
+        k = self.key
+        if k is not None and buf[:8] == k[0] and buf[k[1]:k[2]] == k[3]:
+            (fo, ao), (fc, ac) = self.locs
+            if max(ao + struct.calcsize(fo), ac + struct.calcsize(fc)) > len(buf): raise _truncated(name, 'strip table beyond the end of the file')
+            offs, cnts = struct.unpack_from(fo, buf, ao), struct.unpack_from(fc, buf, ac)
+            _check_strips(buf, name, offs, cnts)
+            return self.lay._replace(offsets=offs, counts=cnts)
+        lay, span, locs = _parse_tiff(buf, name)
+        if lay is not None:
+            ifd, end = span
+            self.key, self.lay, self.locs = (bytes(buf[:8]), ifd, end, bytes(buf[ifd:end])), lay, locs
+        return lay
+
+# %% ../nbs/05_udkm.ipynb #f66de96b
 def _inflater():
     "Fastest available zlib-stream decoder writing into a given buffer: libdeflate, zlib (imagecodecs), or Python's zlib."
     if imagecodecs is not None:
@@ -197,12 +224,13 @@ def _tifffile_read(buf, name):
 
 def read_frame(path, # a TIFF file
                out:np.ndarray=None, # optional array to fill (its shape must match the frame)
-               row:int=None # manifest row, for error messages
+               row:int=None, # manifest row, for error messages
+               layouts:LayoutReader=None # reuse directory parsing across the frames of a scan
               )->np.ndarray:
     "One detector frame from `path` (fast path for simple TIFFs, `tifffile` otherwise)."
     buf = _read_bytes(path, row)
     where = f'{path}' + (f' (manifest row {row})' if row is not None else '')
-    lay = tiff_layout(buf, where)
+    lay = (layouts or tiff_layout)(buf, where)
     if lay is None:
         img = _tifffile_read(buf, where)
         if out is None: return img
@@ -217,7 +245,7 @@ def read_frame(path, # a TIFF file
     else: decode_into(buf, lay, out, where)
     return out
 
-# %% ../nbs/05_udkm.ipynb #ebadfe5b
+# %% ../nbs/05_udkm.ipynb #92e2ceea
 def bin_frames(a:np.ndarray, # frames, last two axes are the detector
                reduce:int=1, # block size
                mode:str='sum' # 'sum' (add the counts of each block) or 'stride' (keep every `reduce`-th pixel)
@@ -256,7 +284,7 @@ class DetectorMap:
         "Full-detector pixel coordinate(s) → (binned) pixel index."
         return (np.asarray(full, float) - self.offset) / self.scale
 
-# %% ../nbs/05_udkm.ipynb #293658e7
+# %% ../nbs/05_udkm.ipynb #d9f06d87
 FRAME_NAME = 'image{:05d}.tiff'
 
 def _frame_paths(folder, n):
@@ -285,12 +313,13 @@ def _read_block(paths, rows, shape, dtype, reduce, mode, outdt, out=None):
     "Read the frames `paths` (manifest `rows`) into `out` (or a new array of `outdt`), binned by `reduce`."
     if out is None: out = np.empty((len(paths), *binned_shape(shape, reduce, mode)), outdt)
     tmp = np.empty(shape, dtype) if reduce != 1 else None
+    layouts = LayoutReader()
     for k, (p, r) in enumerate(zip(paths, rows)):
-        if tmp is None: read_frame(p, out=out[k], row=r)
-        else: out[k] = bin_frames(read_frame(p, out=tmp, row=r), reduce, mode)
+        if tmp is None: read_frame(p, out=out[k], row=r, layouts=layouts)
+        else: out[k] = bin_frames(read_frame(p, out=tmp, row=r, layouts=layouts), reduce, mode)
     return out
 
-# %% ../nbs/05_udkm.ipynb #f16fa326
+# %% ../nbs/05_udkm.ipynb #8e66be52
 def _blocks(n, chunk):
     return [(s, min(s + chunk, n)) for s in range(0, n, chunk)]
 
@@ -317,7 +346,7 @@ def _eager_images(paths, shape, dtype, reduce, mode, chunk, outdt, workers, prog
     finally: bar.close()
     return out
 
-# %% ../nbs/05_udkm.ipynb #0cf938fd
+# %% ../nbs/05_udkm.ipynb #dfdd9beb
 def _interactive():
     if 'ipykernel' in sys.modules:
         try: return get_ipython().__class__.__name__ == 'ZMQInteractiveShell'   # noqa: F821
@@ -330,14 +359,14 @@ def _progress(total, progress=None, unit='it', desc=None):
     show = _interactive() if progress is None else bool(progress)
     return tqdm(total=total, unit=unit, desc=desc, disable=not show, leave=False)
 
-# %% ../nbs/05_udkm.ipynb #5c115b48
+# %% ../nbs/05_udkm.ipynb #917340d6
 def fs_load_data(scan_path, # folder with manifest.dat and image%05d.tiff (str, Path or file:// URL)
                  reduce:int=1, # bin frames by `reduce`×`reduce` pixel blocks while reading
                  *,
                  mode:str='sum', # binning: 'sum' of each block, or 'stride' (every `reduce`-th pixel)
                  lazy:bool=True, # frames as a dask array (read on demand) instead of in memory
                  partial:bool=False, # load only the complete frames of a scan that is still being written
-                 chunk:int=64, # frames per dask chunk / per reading task
+                 chunk:int=128, # frames per dask chunk / per reading task
                  workers:int=None, # reading threads for `lazy=False` (default: CPU count, at most 8)
                  progress:bool=None # progress bar for `lazy=False` (None: when interactive)
                 )->xr.Dataset:
@@ -363,7 +392,7 @@ def fs_load_data(scan_path, # folder with manifest.dat and image%05d.tiff (str, 
                     pixel_scale=dmap.scale, pixel_offset=dmap.offset)
     return ds
 
-# %% ../nbs/05_udkm.ipynb #207d8b57
+# %% ../nbs/05_udkm.ipynb #f743027d
 HC_EV_ANGSTROM = 12398.419843320026   # h·c in eV·Å
 
 def wavevector(energy:float # photon energy in eV
@@ -394,7 +423,7 @@ def pixel_q(theta:float, # sample angle Θ (degrees)
     q = q @ _rot_about_minus_y(theta)            # rotate back into the sample frame (row vectors: q·R = Rᵀq)
     return q[..., 0], q[..., 1], q[..., 2]
 
-# %% ../nbs/05_udkm.ipynb #39e3b3dd
+# %% ../nbs/05_udkm.ipynb #712a245a
 def example_delays(n:int=122, # number of delays
                    t_max:float=320.0 # last delay (ps)
                   )->np.ndarray:
@@ -411,7 +440,7 @@ def strain_truth(delay, # delay(s) in ps
     t = np.asarray(delay, float)
     return np.where(t > 0, amplitude * -np.expm1(-np.clip(t, 0, None) / tau), 0.0)
 
-# %% ../nbs/05_udkm.ipynb #389bf675
+# %% ../nbs/05_udkm.ipynb #d4a6c964
 @dataclass
 class ScanSpec:
     "Parameters of a simulated UDKM PXS scan (geometry, sample, dynamics, measurement)."
@@ -447,7 +476,7 @@ class ScanSpec:
     @property
     def n_frames(self): return (self.loops * len(self.delays) + self.extra) * len(self.thetas)
 
-# %% ../nbs/05_udkm.ipynb #729dc678
+# %% ../nbs/05_udkm.ipynb #10191f80
 def _frame_plan(spec):
     "Manifest rows of the scan described by `spec`: (loop, delay) per Θ-2Θ scan, in measurement order."
     plan = [(loop + 1, d) for loop in range(spec.loops) for d in spec.delays]
@@ -483,7 +512,7 @@ class _FrameMaker:
         frame[self.dead] = -2
         return frame.reshape(s.shape), flux, int(frame[frame > 0].sum())
 
-# %% ../nbs/05_udkm.ipynb #91e07022
+# %% ../nbs/05_udkm.ipynb #26ec31fb
 MANIFEST_COLUMNS = ['Loop_Delay', 'Delay', 'Loop_Theta', 'Theta', 'Crystal [V]', 'Crystal [ph/s]', 'Pilatus [ph/s]',
                     'Repeats', 'ImageNumber', 'Intensities [ph/s]']
 
@@ -527,7 +556,7 @@ def make_scan(folder, # scan folder to create (must not exist or be empty)
     strain = strain_truth(d, spec.amplitude, spec.tau)
     return dict(spec=spec, delays=d, strain=strain, q_peak=spec.q_bragg / (1 + strain))
 
-# %% ../nbs/05_udkm.ipynb #6512264c
+# %% ../nbs/05_udkm.ipynb #c0eb9605
 @dataclass
 class RsmSettings:
     "Parameters of `cook_rsm` (see the table above); build with `rsm_settings`."
@@ -588,7 +617,7 @@ def rsm_settings(settings=None, # spice `settings` (mapping or record), an `RsmS
     s.mask_negative = bool(s.mask_negative)
     return s
 
-# %% ../nbs/05_udkm.ipynb #5671b8b1
+# %% ../nbs/05_udkm.ipynb #903ef4dc
 def area_geometry(s:RsmSettings, # cooking parameters
                   shape:tuple, # shape of the frames to convert (after all binning)
                   dmap:DetectorMap=DetectorMap() # how those frames' pixels map to full-detector pixels
@@ -602,7 +631,7 @@ def area_geometry(s:RsmSettings, # cooking parameters
                          pwidth1=s.pixel_size[0] * dmap.scale, pwidth2=s.pixel_size[1] * dmap.scale)
     return hxrd
 
-# %% ../nbs/05_udkm.ipynb #28a85de6
+# %% ../nbs/05_udkm.ipynb #92e35c55
 def _grid_range(s, hxrd, angles, qcache):
     "((qy_min, qy_max), (qz_min, qz_max)) of the grid: the settings' `q_range` or the detector's extent over `angles`."
     if s.q_range is not None: return s.q_range
@@ -632,17 +661,19 @@ def _fetch(images, a, b, reduce):
     block = block.compute() if hasattr(block, 'compute') else np.asarray(block)
     return bin_frames(block, reduce)
 
-# %% ../nbs/05_udkm.ipynb #95f6ec56
+# %% ../nbs/05_udkm.ipynb #9d17fb29
 def cook_rsm(data:xr.Dataset, # raw scan: `images` on (index, w, h), `Theta` and `Delay` on index
              settings=None, # spice `settings` (see the table), an `RsmSettings`, or None for the defaults
              *,
-             chunk:int=64, # frames per reading step
+             chunk:int=64, # frames per reading step (in-memory data; lazy data is read chunk by chunk)
              workers:int=None, # gridding threads (default: CPU count, at most 8)
              progress:bool=None, # progress bar (None: when interactive)
              cache_mb:float=512 # memory budget for the per-angle pixel q's
             )->xr.Dataset:
     "One reciprocal-space map per delay: `qdata` on (Delay, qy, qz), all maps on one fixed q grid."
     s = rsm_settings(settings) if not isinstance(settings, RsmSettings) else settings
+    missing = [v for v in ('images', 'Theta', 'Delay') if v not in data.variables]
+    if missing: raise ValueError(f'cook_rsm needs the variables images, Theta and Delay; missing: {missing}')
     images = data['images'].data
     n = images.shape[0]
     if n == 0: raise ValueError('no frames to cook')
@@ -670,7 +701,9 @@ def cook_rsm(data:xr.Dataset, # raw scan: `images` on (index, w, h), `Theta` and
                 gridders[d](qy, qz, f)
         bar.update(len(rows))
 
-    blocks = _blocks(n, chunk)
+    chunks = getattr(images, 'chunks', None)
+    if chunks: blocks = list(zip(np.cumsum((0,) + chunks[0][:-1]), np.cumsum(chunks[0])))   # lazy: its own chunks
+    else: blocks = _blocks(n, chunk)
     nw = workers or _default_workers()
     try:
         with ThreadPoolExecutor(1) as reader, ThreadPoolExecutor(nw) as pool:
@@ -704,7 +737,7 @@ def cook_rsm(data:xr.Dataset, # raw scan: `images` on (index, w, h), `Theta` and
     out.attrs['rsm_settings'] = json.dumps({**asdict(s), 'q_range': rng})
     return out
 
-# %% ../nbs/05_udkm.ipynb #b5b462c5
+# %% ../nbs/05_udkm.ipynb #5f40a4ec
 def _gauss(x, a, x0, sig, c): return a * np.exp(-0.5 * ((x - x0) / sig)**2) + c
 
 def peak_qz(rsm:xr.Dataset # cooked maps (`qdata` on Delay, qy, qz)
@@ -734,7 +767,7 @@ def recovered_strain(rsm:xr.Dataset # cooked maps
     eps.name = 'strain'; eps.attrs = {'long_name': 'out-of-plane strain', 'units': ''}
     return eps
 
-# %% ../nbs/05_udkm.ipynb #76f92cb4
+# %% ../nbs/05_udkm.ipynb #fa014906
 def _read_parameters(folder):
     "`parameters.txt` of a scan folder as a dict of strings (empty if there is none)."
     out = {}
@@ -760,11 +793,11 @@ def scan_summary(folder # a UDKM scan folder
     return {'type': 'PXS ' + ' × '.join(loops) if loops else 'PXS', 'steps': steps,
             'integration': exposure + unit, 'description': par.get('comment', par.get('description', ''))}
 
-# %% ../nbs/05_udkm.ipynb #38472052
+# %% ../nbs/05_udkm.ipynb #568f5ede
 from .repo.filesystem import DataRepository, DataProposal
 from .repo.base import DataScanBase
 
-# %% ../nbs/05_udkm.ipynb #1f0c5d97
+# %% ../nbs/05_udkm.ipynb #a83eb6ed
 def _prefixed(letter):
     "Handle maker: `letter` + the key, with characters that cannot be in a Python name replaced by `_`."
     return lambda key: letter + re.sub(r'\W', '_', key)
@@ -800,7 +833,7 @@ class UdkmDataScan(DataScanBase):
     def _get_raw(self): return fs_load_data(self.path)
     def _cook(self, data, **spice): return cook_rsm(data, spice.get('settings'), progress=self.progress)
 
-# %% ../nbs/05_udkm.ipynb #e9fa9290
+# %% ../nbs/05_udkm.ipynb #ccafb64e
 def _example_specs(size):
     if size == 'small': return {'091726': ScanSpec.small(),
                                 '093015': ScanSpec.small(delays=tuple(example_delays(6, 80.0)), extra=0, amplitude=5e-3, seed=1)}
@@ -829,7 +862,7 @@ def make_repository(root, # folder for the repository (created; must not hold th
                                                         'scans': {k: _truth_json(t) for k, t in truth.items()}}))
     return {'url': f'file://{root.resolve()}/{{proposal}}/{{scan}}', 'root': root, 'truth': truth}
 
-# %% ../nbs/05_udkm.ipynb #b76936c5
+# %% ../nbs/05_udkm.ipynb #f1a854a8
 def plot_rsm(rsm:xr.Dataset, # cooked maps
              truth:dict=None, # optional truth from the generator (`delays`, `strain`, `q_peak`)
              strain:xr.DataArray=None # recovered strain (default: computed with `recovered_strain`)
@@ -854,7 +887,7 @@ def plot_rsm(rsm:xr.Dataset, # cooked maps
     ax2.set(xlabel='delay (ps)', ylabel='strain (10⁻³)', title='out-of-plane strain'); ax2.legend(fontsize=8)
     return fig
 
-# %% ../nbs/05_udkm.ipynb #b090f750
+# %% ../nbs/05_udkm.ipynb #dee24a9e
 def _load_truth(root):
     info = json.loads((Path(root) / 'nx5d-example.json').read_text())
     truth = {k: {**{n: np.asarray(v[n]) for n in ('delays', 'strain', 'q_peak')}, 'spec': ScanSpec(**{
