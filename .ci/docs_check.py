@@ -1,9 +1,10 @@
 #!/usr/bin/env python
 """Process every notebook the way the Quarto docs build does (nbdev's proc_nbs), without Quarto.
 
-Fails if processing raises, if the sidebar names a notebook that does not exist, or if a notebook
-is missing from the sidebar."""
-import sys, re, shutil, tempfile
+Fails if processing raises, if a cell mixes imports with other code (the docs build executes import
+cells, so such a cell runs out of context there), if the sidebar names a notebook that does not exist,
+or if a notebook is missing from the sidebar."""
+import sys, re, warnings
 from pathlib import Path
 from nbdev.config import get_config
 from nbdev.serve import proc_nbs
@@ -17,11 +18,11 @@ listed = set(re.findall(r'([\w./-]+\.ipynb)', side))
 present = {p.name for p in nbs.glob('*.ipynb')}
 problems = [f'sidebar.yml names missing {n}' for n in sorted(listed - present)]
 problems += [f'{n} is not in sidebar.yml' for n in sorted(present - listed)]
-out = Path(tempfile.mkdtemp())
-try:
-    proc_nbs(nbs, n_workers=0, force=True, file_glob='*.ipynb')
-except Exception as e:
-    problems.append(f'processing failed: {e!r}')
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter('always')
+    try: proc_nbs(nbs, n_workers=0, force=True, file_glob='*.ipynb')
+    except Exception as e: problems.append(f'processing failed: {e!r}')
+problems += [f'{w.message}' for w in caught if 'imports and other code' in str(w.message)]
 if problems:
     sys.exit('\n'.join(problems))
 print(f'processed {len(present)} notebooks; sidebar lists them all')

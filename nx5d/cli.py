@@ -5,12 +5,12 @@
 # %% auto #0
 __all__ = ['FORMATS', 'COMMANDS', 'repository_class', 'open_repository', 'make_parser', 'cmd_ls', 'cmd_show', 'main']
 
-# %% ../nbs/06_cli.ipynb #15a7f74b
-import sys, os, json, argparse, importlib, contextlib, traceback, warnings
+# %% ../nbs/06_cli.ipynb #929f66a2
+import sys, json, argparse, importlib, traceback, warnings
 import nx5d
 from .urls import split_url
 
-# %% ../nbs/06_cli.ipynb #c8235140
+# %% ../nbs/06_cli.ipynb #fc48df6e
 FORMATS = {'files': 'nx5d.repo.filesystem:DataRepository',
            'astor': 'nx5d.repo.astor:AstorRepository',
            'udkm': 'nx5d.udkm:UdkmRepository'}
@@ -43,7 +43,7 @@ def open_repository(url:str, # repository URL pattern with {proposal} and {scan}
     if fmt == 'auto': fmt = _guess_format(url, **opts)
     return repository_class(fmt)(url, spice_url=spice_url, **opts)
 
-# %% ../nbs/06_cli.ipynb #542d1c14
+# %% ../nbs/06_cli.ipynb #f88e6811
 def _repo_options(p):
     p.add_argument('url', help='repository URL pattern with {proposal} and {scan}')
     p.add_argument('--format', default='auto', help=f'repository classes: auto, {", ".join(FORMATS)} (default auto)')
@@ -65,7 +65,7 @@ def make_parser()->argparse.ArgumentParser:
     sub.add_parser('spice', help='show and change spice (nx5d spice --help)', add_help=False)
     return p
 
-# %% ../nbs/06_cli.ipynb #02a90f90
+# %% ../nbs/06_cli.ipynb #2601bbd0
 def _opts(a):
     from nx5d.spice import _assignments
     return _assignments(a.option, 'option')
@@ -107,7 +107,7 @@ def cmd_show(a, out)->int:
 
 COMMANDS = {'ls': cmd_ls, 'show': cmd_show}
 
-# %% ../nbs/06_cli.ipynb #3decee86
+# %% ../nbs/06_cli.ipynb #78b67bf6
 def _error(e)->str:
     msg = e.args[0] if isinstance(e, KeyError) and e.args else str(e)
     return f'nx5d: error: {msg}'

@@ -6,11 +6,11 @@
 __all__ = ['LAYOUTS', 'TREE', 'RangeRequestHandler', 'http_server', 'free_port', 's3_options', 's3_server', 'upload_tree',
            'make_layouts']
 
-# %% ../nbs/90_testing.ipynb #8d5acbe5
-import os, re, io, sys, time, socket, shutil, threading, subprocess, contextlib, functools
+# %% ../nbs/90_testing.ipynb #f9c6edc6
+import os, re, io, sys, time, socket, threading, subprocess, contextlib, functools
 from http.server import ThreadingHTTPServer, SimpleHTTPRequestHandler
 
-# %% ../nbs/90_testing.ipynb #6bda1acf
+# %% ../nbs/90_testing.ipynb #3d5e57e8
 class RangeRequestHandler(SimpleHTTPRequestHandler):
     "Static file handler that also answers `Range: bytes=a-b` requests (206 Partial Content)."
     def log_message(self, *args): pass
@@ -35,7 +35,7 @@ class RangeRequestHandler(SimpleHTTPRequestHandler):
         self.end_headers()
         return io.BytesIO(body)
 
-# %% ../nbs/90_testing.ipynb #fc296b84
+# %% ../nbs/90_testing.ipynb #b59f01c5
 @contextlib.contextmanager
 def http_server(root:str # folder to serve
                ):
@@ -47,7 +47,7 @@ def http_server(root:str # folder to serve
     finally:
         srv.shutdown(); srv.server_close(); t.join()
 
-# %% ../nbs/90_testing.ipynb #b525ba99
+# %% ../nbs/90_testing.ipynb #8797912b
 def free_port()->int:
     "A TCP port on 127.0.0.1 that is free right now."
     with socket.socket() as s:
@@ -94,7 +94,7 @@ def upload_tree(local:str, # folder to copy
     fs.invalidate_cache()
     return url
 
-# %% ../nbs/90_testing.ipynb #803eca1d
+# %% ../nbs/90_testing.ipynb #28cd096d
 import h5py, numpy as np
 
 LAYOUTS = {

@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['arrays', 'points', 'dims_for', 'group_to_xarray', 'summarize_group', 'AstorScan', 'AstorProposal', 'AstorRepository']
 
-# %% ../../nbs/02a_astor.ipynb #ebb511a1
+# %% ../../nbs/02a_astor.ipynb #a2a2a703
 import contextlib
 from collections import Counter
 import numpy as np
@@ -14,7 +14,7 @@ from ..urls import Storage, split_url, open_document
 from .base import DataScanBase
 from .filesystem import DataRepository, DataProposal
 
-# %% ../../nbs/02a_astor.ipynb #c68018fe
+# %% ../../nbs/02a_astor.ipynb #26225722
 def _attrs(obj)->dict:
     "Attributes of an h5py/zarr object as plain Python values (bytes decoded)."
     out = {}
@@ -35,7 +35,7 @@ def arrays(group)->dict:
     import zarr
     return {name: a for name, a in group.members(max_depth=None) if isinstance(a, zarr.Array)}
 
-# %% ../../nbs/02a_astor.ipynb #fd03a76a
+# %% ../../nbs/02a_astor.ipynb #3cf2f3a2
 def _dims_from_document(a):
     "Dimension names stored with array `a`, or `None`."
     if isinstance(a, h5py.Dataset):
@@ -57,14 +57,14 @@ def dims_for(name:str, a, n:int)->tuple:
     base = name.replace('/', '_')
     return tuple('index' if i == 0 and size == n else f'{base}_dim{i}' for i, size in enumerate(a.shape))
 
-# %% ../../nbs/02a_astor.ipynb #ab7459b1
+# %% ../../nbs/02a_astor.ipynb #6ac37ca1
 def _value(a):
     v = a[()]
     if isinstance(v, bytes): return v.decode('utf-8', 'replace')
     if isinstance(v, np.ndarray) and v.dtype.kind == 'S': return v.astype(str)
     return v
 
-def group_to_xarray(group)->'xarray.Dataset':
+def group_to_xarray(group):
     "Read every array below an HDF5/zarr `group` into an `xarray.Dataset` (attributes kept)."
     import xarray as xr
     arrs = arrays(group)
@@ -74,7 +74,7 @@ def group_to_xarray(group)->'xarray.Dataset':
         ds[name] = xr.Variable(dims_for(name, a, n), _value(a), attrs=_attrs(a))
     return ds
 
-# %% ../../nbs/02a_astor.ipynb #7395f654
+# %% ../../nbs/02a_astor.ipynb #6df0317e
 _TYPE, _INTEGRATION = ('type', 'scan_type'), ('integration', 'exposure', 'count_time')
 _NOTES = ('description', 'notes', 'title', 'comment')
 
@@ -88,7 +88,7 @@ def summarize_group(group)->dict:
     return {'type': _first(at, _TYPE), 'integration': _first(at, _INTEGRATION), 'steps': steps,
             'description': _first(at, _NOTES)}
 
-# %% ../../nbs/02a_astor.ipynb #6efa0c6b
+# %% ../../nbs/02a_astor.ipynb #a2a4dcbd
 class AstorScan(DataScanBase):
     "A scan stored as a group of an HDF5 file or a zarr hierarchy."
     @contextlib.contextmanager
@@ -106,7 +106,7 @@ class AstorScan(DataScanBase):
     def _get_summary(self)->dict:
         with self.group() as g: return summarize_group(g)
 
-# %% ../../nbs/02a_astor.ipynb #4f724658
+# %% ../../nbs/02a_astor.ipynb #ee05d301
 class AstorProposal(DataProposal):
     "A proposal whose scans are groups in HDF5/zarr documents."
     def _scan(self, key): return AstorScan(self, key)

@@ -5,13 +5,13 @@
 # %% auto #0
 __all__ = ['cache', 'COLUMNS', 'nbytes', 'DataCache', 'DataRepoBase', 'DataProposalBase', 'DataScanBase']
 
-# %% ../../nbs/01_repo_base.ipynb #6df4d90a
-import os, sys, html, difflib, threading, time, weakref
+# %% ../../nbs/01_repo_base.ipynb #c74421f4
+import os, sys, html, difflib, threading, time
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from ..urls import check_handle, natural_key
 
-# %% ../../nbs/01_repo_base.ipynb #42b9e4a2
+# %% ../../nbs/01_repo_base.ipynb #10be9d9e
 def nbytes(obj)->int:
     "Bytes held in memory by `obj` (numpy/xarray data; lazy dask arrays count as nothing)."
     try:
@@ -27,7 +27,7 @@ def nbytes(obj)->int:
 
 def _is_lazy(a): return type(a).__module__.startswith('dask')
 
-# %% ../../nbs/01_repo_base.ipynb #1207a9b8
+# %% ../../nbs/01_repo_base.ipynb #233d25b0
 def _default_limit():
     env = os.environ.get('NX5D_CACHE_BYTES')
     if env: return int(float(env))
@@ -74,7 +74,7 @@ class DataCache:
 
 cache = DataCache()
 
-# %% ../../nbs/01_repo_base.ipynb #3f1529b3
+# %% ../../nbs/01_repo_base.ipynb #605a61d0
 class _Container:
     "Shared machinery of repositories and proposals: listing, handles, one cached child per key."
     _kind, _child_kind = 'container', 'child'
@@ -169,7 +169,7 @@ class _Container:
     def __len__(self): return len(self._listing())
     def __contains__(self, key): return key in self._listing() or key in self._nx5d_state().get('h2k', {})
 
-# %% ../../nbs/01_repo_base.ipynb #df0375b8
+# %% ../../nbs/01_repo_base.ipynb #84bf3063
 class DataRepoBase(_Container):
     "Base class of repositories: implement `all()` and `_proposal(key)`."
     _kind, _child_kind = 'repository', 'proposal'
@@ -200,7 +200,7 @@ class DataRepoBase(_Container):
         return (f'<p><b>{html.escape(type(self).__name__)}</b> <code>{html.escape(str(self.url))}</code></p>'
                 f'<table><thead><tr><th>proposal</th><th>handle</th></tr></thead><tbody>{rows}</tbody></table>')
 
-# %% ../../nbs/01_repo_base.ipynb #375fa66b
+# %% ../../nbs/01_repo_base.ipynb #7f46214d
 COLUMNS = ('scan', 'type', 'integration', 'steps', 'notes')
 
 def _row(key, s):
@@ -211,7 +211,7 @@ def _row(key, s):
 
 def _cell(v): return '' if v is None else str(v)
 
-# %% ../../nbs/01_repo_base.ipynb #54cf74b3
+# %% ../../nbs/01_repo_base.ipynb #d43d2098
 class DataProposalBase(_Container):
     "Base class of proposals: implement `all()` and `_scan(key)`."
     _kind, _child_kind = 'proposal', 'scan'
@@ -314,11 +314,11 @@ class DataProposalBase(_Container):
         for r in rows: out.append(f'… {n - len(rows) + 1} more scans (.table() lists all)' if r is None else line(next(it)))
         return '\n'.join(out)
 
-# %% ../../nbs/01_repo_base.ipynb #c2415719
+# %% ../../nbs/01_repo_base.ipynb #9168aa2e
 import itertools
 _tokens = itertools.count()
 
-# %% ../../nbs/01_repo_base.ipynb #0e0ced36
+# %% ../../nbs/01_repo_base.ipynb #c5251b0a
 class DataScanBase:
     "Base class of scans: implement `_get_raw()`, `_cook(data, **spice)` and `_get_summary()`."
     def __init__(self, parent_proposal, # the proposal this scan belongs to

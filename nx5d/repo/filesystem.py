@@ -5,12 +5,11 @@
 # %% auto #0
 __all__ = ['DataRepository', 'DataProposal', 'FileScan']
 
-# %% ../../nbs/02_filesystem.ipynb #faa0115d
-import urllib.parse
+# %% ../../nbs/02_filesystem.ipynb #9f06dd9c
 from ..urls import UrlPattern, Storage, make_handles, split_url
 from .base import DataRepoBase, DataProposalBase, DataScanBase
 
-# %% ../../nbs/02_filesystem.ipynb #66927887
+# %% ../../nbs/02_filesystem.ipynb #4064885c
 class DataRepository(DataRepoBase):
     "A repository whose proposals are found by parsing a URL pattern with `{proposal}` and `{scan}`."
     def __init__(self, url:str, # pattern, e.g. `file:///data/{proposal}/{scan}`
@@ -32,7 +31,7 @@ class DataRepository(DataRepoBase):
         "A `DataProposal` listing the scans of `key` with the repository's pattern."
         return DataProposal(self, key, url=self.repo_url)
 
-# %% ../../nbs/02_filesystem.ipynb #57333dcf
+# %% ../../nbs/02_filesystem.ipynb #0f3a566d
 class DataProposal(DataProposalBase):
     "A proposal whose scans are found by parsing the scan part of a URL pattern."
     def __init__(self, repo, # the repository
@@ -75,7 +74,7 @@ class DataProposal(DataProposalBase):
         if not self._listing(refresh=True): return f'No scans match {self.url}'
         return super().__repr__()
 
-# %% ../../nbs/02_filesystem.ipynb #ca5ff109
+# %% ../../nbs/02_filesystem.ipynb #8eac5cdb
 class FileScan(DataScanBase):
     "A scan that is a folder or a file: listed and summarised; reading it needs a format-specific subclass."
     def _get_summary(self)->dict:
