@@ -9,22 +9,22 @@ __all__ = ['FRAME_NAME', 'HC_EV_ANGSTROM', 'MANIFEST_COLUMNS', 'UdkmFormatError'
            'make_scan', 'RsmSettings', 'rsm_settings', 'area_geometry', 'cook_rsm', 'peak_qz', 'recovered_strain',
            'scan_summary', 'UdkmRepository', 'UdkmProposal', 'UdkmDataScan', 'make_repository', 'plot_rsm', 'demo']
 
-# %% ../nbs/05_udkm.ipynb #8f58feb0
+# %% ../nbs/05_udkm.ipynb #5cdb092d
 import os, re, io, sys, json, math, struct, warnings, tempfile, threading, urllib.parse
 from pathlib import Path
 from dataclasses import dataclass, asdict, fields, replace
 from concurrent.futures import ThreadPoolExecutor
 from typing import NamedTuple
 
-# %% ../nbs/05_udkm.ipynb #710eb6c0
+# %% ../nbs/05_udkm.ipynb #9280b4c4
 import numpy as np
 import xarray as xr
 
-# %% ../nbs/05_udkm.ipynb #fceae1a5
+# %% ../nbs/05_udkm.ipynb #51da538f
 class UdkmFormatError(ValueError):
     "A UDKM scan folder, or one of its files, is not as the format requires."
 
-# %% ../nbs/05_udkm.ipynb #f3ef66ff
+# %% ../nbs/05_udkm.ipynb #6b527eef
 _COLUMN_JUNK = re.compile(r'[\[\]%/ ]')
 
 def sanitize_column(name:str # a column name from the manifest header
@@ -32,7 +32,7 @@ def sanitize_column(name:str # a column name from the manifest header
     "`name` without `[`, `]`, `%`, `/` and spaces (`'Crystal [ph/s]'` → `'Crystalphs'`)."
     return _COLUMN_JUNK.sub('', name.strip())
 
-# %% ../nbs/05_udkm.ipynb #949db5fa
+# %% ../nbs/05_udkm.ipynb #4ee10091
 def _manifest_header(path, text):
     "Sanitised column names of the manifest's header line."
     lines = text.splitlines()
@@ -80,7 +80,7 @@ def read_manifest(path # path of a `manifest.dat`
     if len(table) == 0: raise UdkmFormatError(f'{path}: the manifest has a header but no rows')
     return {n: table[:, k].copy() for k, n in enumerate(names)}
 
-# %% ../nbs/05_udkm.ipynb #d2fef6a8
+# %% ../nbs/05_udkm.ipynb #62a3a471
 try: import imagecodecs
 except ImportError: imagecodecs = None
 
@@ -146,7 +146,7 @@ def tiff_layout(buf:bytes, # the whole file
     "Layout of a simple TIFF in `buf`, or None if only `tifffile` can read it; raises on truncated/non-TIFF data."
     return _parse_tiff(buf, name)[0]
 
-# %% ../nbs/05_udkm.ipynb #f24b9c1d
+# %% ../nbs/05_udkm.ipynb #b346db04
 class LayoutReader:
     "`tiff_layout` that remembers the last directory and only re-reads strip tables while it does not change."
     def __init__(self): self.key = None
@@ -165,7 +165,7 @@ class LayoutReader:
             self.key, self.lay, self.locs = (bytes(buf[:8]), ifd, end, bytes(buf[ifd:end])), lay, locs
         return lay
 
-# %% ../nbs/05_udkm.ipynb #37d716e0
+# %% ../nbs/05_udkm.ipynb #46bc34cd
 def _inflater():
     "Fastest available zlib-stream decoder writing into a given buffer: libdeflate, zlib (imagecodecs), or Python's zlib."
     if imagecodecs is not None:
@@ -245,7 +245,7 @@ def read_frame(path, # a TIFF file
     else: decode_into(buf, lay, out, where)
     return out
 
-# %% ../nbs/05_udkm.ipynb #ad4f917e
+# %% ../nbs/05_udkm.ipynb #b2a8c248
 def bin_frames(a:np.ndarray, # frames, last two axes are the detector
                reduce:int=1, # block size
                mode:str='sum' # 'sum' (add the counts of each block) or 'stride' (keep every `reduce`-th pixel)
@@ -284,7 +284,7 @@ class DetectorMap:
         "Full-detector pixel coordinate(s) → (binned) pixel index."
         return (np.asarray(full, float) - self.offset) / self.scale
 
-# %% ../nbs/05_udkm.ipynb #c0b1bb31
+# %% ../nbs/05_udkm.ipynb #a3ae2047
 FRAME_NAME = 'image{:05d}.tiff'
 
 def _frame_paths(folder, n):
@@ -319,7 +319,7 @@ def _read_block(paths, rows, shape, dtype, reduce, mode, outdt, out=None):
         else: out[k] = bin_frames(read_frame(p, out=tmp, row=r, layouts=layouts), reduce, mode)
     return out
 
-# %% ../nbs/05_udkm.ipynb #ae40150f
+# %% ../nbs/05_udkm.ipynb #17321e49
 def _blocks(n, chunk):
     return [(s, min(s + chunk, n)) for s in range(0, n, chunk)]
 
@@ -346,7 +346,7 @@ def _eager_images(paths, shape, dtype, reduce, mode, chunk, outdt, workers, prog
     finally: bar.close()
     return out
 
-# %% ../nbs/05_udkm.ipynb #4358a0c5
+# %% ../nbs/05_udkm.ipynb #4bab97ef
 def _interactive():
     if 'ipykernel' in sys.modules:
         try: return get_ipython().__class__.__name__ == 'ZMQInteractiveShell'   # noqa: F821
@@ -359,7 +359,7 @@ def _progress(total, progress=None, unit='it', desc=None):
     show = _interactive() if progress is None else bool(progress)
     return tqdm(total=total, unit=unit, desc=desc, disable=not show, leave=False)
 
-# %% ../nbs/05_udkm.ipynb #5b67b2ab
+# %% ../nbs/05_udkm.ipynb #8c14ca26
 def fs_load_data(scan_path, # folder with manifest.dat and image%05d.tiff (str, Path or file:// URL)
                  reduce:int=1, # bin frames by `reduce`×`reduce` pixel blocks while reading
                  *,
@@ -392,7 +392,7 @@ def fs_load_data(scan_path, # folder with manifest.dat and image%05d.tiff (str, 
                     pixel_scale=dmap.scale, pixel_offset=dmap.offset)
     return ds
 
-# %% ../nbs/05_udkm.ipynb #29bb6db9
+# %% ../nbs/05_udkm.ipynb #0b4dfb99
 HC_EV_ANGSTROM = 12398.419843320026   # h·c in eV·Å
 
 def wavevector(energy:float # photon energy in eV
@@ -423,7 +423,7 @@ def pixel_q(theta:float, # sample angle Θ (degrees)
     q = q @ _rot_about_minus_y(theta)            # rotate back into the sample frame (row vectors: q·R = Rᵀq)
     return q[..., 0], q[..., 1], q[..., 2]
 
-# %% ../nbs/05_udkm.ipynb #7cacdce5
+# %% ../nbs/05_udkm.ipynb #b54715fd
 def example_delays(n:int=122, # number of delays
                    t_max:float=320.0 # last delay (ps)
                   )->np.ndarray:
@@ -440,7 +440,7 @@ def strain_truth(delay, # delay(s) in ps
     t = np.asarray(delay, float)
     return np.where(t > 0, amplitude * -np.expm1(-np.clip(t, 0, None) / tau), 0.0)
 
-# %% ../nbs/05_udkm.ipynb #87caf9c5
+# %% ../nbs/05_udkm.ipynb #fb2f36d0
 @dataclass
 class ScanSpec:
     "Parameters of a simulated UDKM PXS scan (geometry, sample, dynamics, measurement)."
@@ -476,7 +476,7 @@ class ScanSpec:
     @property
     def n_frames(self): return (self.loops * len(self.delays) + self.extra) * len(self.thetas)
 
-# %% ../nbs/05_udkm.ipynb #e42babc5
+# %% ../nbs/05_udkm.ipynb #48b4780c
 def _frame_plan(spec):
     "Manifest rows of the scan described by `spec`: (loop, delay) per Θ-2Θ scan, in measurement order."
     plan = [(loop + 1, d) for loop in range(spec.loops) for d in spec.delays]
@@ -512,7 +512,7 @@ class _FrameMaker:
         frame[self.dead] = -2
         return frame.reshape(s.shape), flux, int(frame[frame > 0].sum())
 
-# %% ../nbs/05_udkm.ipynb #062555a7
+# %% ../nbs/05_udkm.ipynb #825d05e4
 MANIFEST_COLUMNS = ['Loop_Delay', 'Delay', 'Loop_Theta', 'Theta', 'Crystal [V]', 'Crystal [ph/s]', 'Pilatus [ph/s]',
                     'Repeats', 'ImageNumber', 'Intensities [ph/s]']
 
@@ -556,7 +556,7 @@ def make_scan(folder, # scan folder to create (must not exist or be empty)
     strain = strain_truth(d, spec.amplitude, spec.tau)
     return dict(spec=spec, delays=d, strain=strain, q_peak=spec.q_bragg / (1 + strain))
 
-# %% ../nbs/05_udkm.ipynb #d61634fd
+# %% ../nbs/05_udkm.ipynb #27207695
 @dataclass
 class RsmSettings:
     "Parameters of `cook_rsm` (see the table above); build with `rsm_settings`."
@@ -617,7 +617,7 @@ def rsm_settings(settings=None, # spice `settings` (mapping or record), an `RsmS
     s.mask_negative = bool(s.mask_negative)
     return s
 
-# %% ../nbs/05_udkm.ipynb #aecb3e33
+# %% ../nbs/05_udkm.ipynb #8fd10b90
 def area_geometry(s:RsmSettings, # cooking parameters
                   shape:tuple, # shape of the frames to convert (after all binning)
                   dmap:DetectorMap=DetectorMap() # how those frames' pixels map to full-detector pixels
@@ -631,7 +631,7 @@ def area_geometry(s:RsmSettings, # cooking parameters
                          pwidth1=s.pixel_size[0] * dmap.scale, pwidth2=s.pixel_size[1] * dmap.scale)
     return hxrd
 
-# %% ../nbs/05_udkm.ipynb #dddbedb4
+# %% ../nbs/05_udkm.ipynb #18523f02
 def _grid_range(s, hxrd, angles, qcache):
     "((qy_min, qy_max), (qz_min, qz_max)) of the grid: the settings' `q_range` or the detector's extent over `angles`."
     if s.q_range is not None: return s.q_range
@@ -661,7 +661,7 @@ def _fetch(images, a, b, reduce):
     block = block.compute() if hasattr(block, 'compute') else np.asarray(block)
     return bin_frames(block, reduce)
 
-# %% ../nbs/05_udkm.ipynb #05e975f4
+# %% ../nbs/05_udkm.ipynb #c8128798
 def cook_rsm(data:xr.Dataset, # raw scan: `images` on (index, w, h), `Theta` and `Delay` on index
              settings=None, # spice `settings` (see the table), an `RsmSettings`, or None for the defaults
              *,
@@ -737,7 +737,7 @@ def cook_rsm(data:xr.Dataset, # raw scan: `images` on (index, w, h), `Theta` and
     out.attrs['rsm_settings'] = json.dumps({**asdict(s), 'q_range': rng})
     return out
 
-# %% ../nbs/05_udkm.ipynb #020dbe3f
+# %% ../nbs/05_udkm.ipynb #e198d285
 def _gauss(x, a, x0, sig, c): return a * np.exp(-0.5 * ((x - x0) / sig)**2) + c
 
 def peak_qz(rsm:xr.Dataset # cooked maps (`qdata` on Delay, qy, qz)
@@ -767,7 +767,7 @@ def recovered_strain(rsm:xr.Dataset # cooked maps
     eps.name = 'strain'; eps.attrs = {'long_name': 'out-of-plane strain', 'units': ''}
     return eps
 
-# %% ../nbs/05_udkm.ipynb #1b941985
+# %% ../nbs/05_udkm.ipynb #48ba3a2c
 def _read_parameters(folder):
     "`parameters.txt` of a scan folder as a dict of strings (empty if there is none)."
     out = {}
@@ -793,11 +793,11 @@ def scan_summary(folder # a UDKM scan folder
     return {'type': 'PXS ' + ' × '.join(loops) if loops else 'PXS', 'steps': steps,
             'integration': exposure + unit, 'description': par.get('comment', par.get('description', ''))}
 
-# %% ../nbs/05_udkm.ipynb #c4d2bd7c
+# %% ../nbs/05_udkm.ipynb #27768b4f
 from .repo.filesystem import DataRepository, DataProposal
 from .repo.base import DataScanBase
 
-# %% ../nbs/05_udkm.ipynb #b279ee2b
+# %% ../nbs/05_udkm.ipynb #31f4e9d7
 def _prefixed(letter):
     "Handle maker: `letter` + the key, with characters that cannot be in a Python name replaced by `_`."
     return lambda key: letter + re.sub(r'\W', '_', key)
@@ -833,7 +833,7 @@ class UdkmDataScan(DataScanBase):
     def _get_raw(self): return fs_load_data(self.path)
     def _cook(self, data, **spice): return cook_rsm(data, spice.get('settings'), progress=self.progress)
 
-# %% ../nbs/05_udkm.ipynb #1223ab32
+# %% ../nbs/05_udkm.ipynb #43558e6d
 def _example_specs(size):
     if size == 'small': return {'091726': ScanSpec.small(),
                                 '093015': ScanSpec.small(delays=tuple(example_delays(6, 80.0)), extra=0, amplitude=5e-3, seed=1)}
@@ -862,7 +862,7 @@ def make_repository(root, # folder for the repository (created; must not hold th
                                                         'scans': {k: _truth_json(t) for k, t in truth.items()}}))
     return {'url': f'file://{root.resolve()}/{{proposal}}/{{scan}}', 'root': root, 'truth': truth}
 
-# %% ../nbs/05_udkm.ipynb #993e63c6
+# %% ../nbs/05_udkm.ipynb #9aeded6a
 def plot_rsm(rsm:xr.Dataset, # cooked maps
              truth:dict=None, # optional truth from the generator (`delays`, `strain`, `q_peak`)
              strain:xr.DataArray=None # recovered strain (default: computed with `recovered_strain`)
@@ -887,7 +887,7 @@ def plot_rsm(rsm:xr.Dataset, # cooked maps
     ax2.set(xlabel='delay (ps)', ylabel='strain (10⁻³)', title='out-of-plane strain'); ax2.legend(fontsize=8)
     return fig
 
-# %% ../nbs/05_udkm.ipynb #cf97fe08
+# %% ../nbs/05_udkm.ipynb #9ab64f67
 def _load_truth(root):
     info = json.loads((Path(root) / 'nx5d-example.json').read_text())
     truth = {k: {**{n: np.asarray(v[n]) for n in ('delays', 'strain', 'q_peak')}, 'spec': ScanSpec(**{
