@@ -2,7 +2,7 @@
 """Write README.md from nbs/index.ipynb (no Quarto needed); `--check` fails if it is out of step.
 
 Markdown cells are copied; code cells become ```python blocks (directive lines and hidden cells
-dropped); plain-text results and short stdout follow in ``` blocks. HTML and images stay in the docs.
+dropped); plain-text results and short stdout follow in ``` blocks. Images stay in the docs.
 """
 import json, re, sys
 from pathlib import Path
@@ -33,9 +33,21 @@ def _text_outputs(cell):
             data = o.get('data', {})
             if 'text/markdown' in data:
                 out.append(''.join(data['text/markdown']).rstrip())
-            elif 'text/plain' in data and 'image/png' not in data and 'text/html' not in data:
+            elif 'text/plain' in data and not any(k.startswith('image/') for k in data):
                 out.append(''.join(data['text/plain']).rstrip())
     return [t for t in out if t]
+
+
+def _docs_url():
+    import configparser
+    c = configparser.ConfigParser(); c.read(root / 'settings.ini')
+    d = c['DEFAULT']
+    return d['doc_host'].replace('%(user)s', d['user']) + d['doc_baseurl'].replace('%(repo)s', d['repo'])
+
+
+def _links(md):
+    "Links to sibling notebooks point at their pages on the docs site (README lives outside nbs/)."
+    return re.sub(r'\]\(([\w-]+)\.ipynb\)', lambda m: f']({_docs_url()}/{m.group(1)}.html)', md)
 
 
 def render(nb_path=root / 'nbs' / 'index.ipynb'):
@@ -45,7 +57,7 @@ def render(nb_path=root / 'nbs' / 'index.ipynb'):
         src = ''.join(cell['source'])
         if cell['cell_type'] == 'markdown':
             src = re.sub(r'^---\n.*?\n---\n', '', src, flags=re.S)  # quarto front matter
-            if src.strip(): parts.append(src.strip())
+            if src.strip(): parts.append(_links(src.strip()))
         elif cell['cell_type'] == 'code' and src.strip() and not _hidden(src):
             parts.append(f'```python\n{_code(src)}\n```')
             parts += [f'```\n{t}\n```' for t in _text_outputs(cell)]
