@@ -8,8 +8,8 @@ __all__ = ['DATASTACK_EXT', 'L', 'CUBE_CHUNKS', 'Layers', 'DatastackError', 'Dat
            'read_rpl', 'write_raw_rpl', 'smooth_spectra', 'raw_to_datastack', 'DamagedDataset', 'DatastackTree', 'tree',
            'DataStack', 'max_and_sum_spectra', 'append_dataset', 'repack']
 
-# %% ../nbs/04_storage.ipynb #29e1de4c
-import os, re, sys, json, time, zlib, struct, tempfile, numbers, warnings
+# %% ../nbs/04_storage.ipynb #e35eeb13
+import os, re, sys, json, time, zlib, struct, tempfile, numbers, threading
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
@@ -25,7 +25,7 @@ from tqdm.auto import tqdm
 try: import fcntl
 except ImportError: fcntl = None
 
-# %% ../nbs/04_storage.ipynb #81fc81ec
+# %% ../nbs/04_storage.ipynb #73658294
 DATASTACK_EXT = '.datastack'
 
 class Layers:
@@ -38,7 +38,7 @@ class Layers:
 
 L = Layers()
 
-# %% ../nbs/04_storage.ipynb #4ca00b91
+# %% ../nbs/04_storage.ipynb #e95a759d
 class DatastackError(Exception):
     "Base class of the errors raised for datastack files."
 
@@ -60,7 +60,7 @@ class DatastackBusyError(DatastackError, RuntimeError):
 class RplError(DatastackError, ValueError):
     "A `.rpl`/`.raw` pair that cannot be read as described."
 
-# %% ../nbs/04_storage.ipynb #815362d3
+# %% ../nbs/04_storage.ipynb #c22d4e6d
 _LFH, _CDH, _EOCD, _Z64REC, _Z64LOC = b'PK\x03\x04', b'PK\x01\x02', b'PK\x05\x06', b'PK\x06\x06', b'PK\x06\x07'
 
 _LFH_S = struct.Struct('<4sHHHHHIIIHH')          # local file header, 30 bytes
@@ -77,11 +77,17 @@ _U16, _U32 = 0xFFFF, 0xFFFFFFFF
 
 _Z64_LIMIT = (1 << 31) - 1                       # above this, sizes and offsets go to zip64 fields (as zipfile does)
 
+_O_BINARY = getattr(os, 'O_BINARY', 0)   # Windows opens files in text mode without it
+
+_SEEK_LOCK = threading.Lock()            # only where os.pread/os.pwrite are missing (Windows)
+
 def _pread(fd, n, offset):
     "Read up to `n` bytes at `offset` (fewer only at the end of the file)."
     parts = []
     while n > 0:
-        b = os.pread(fd, min(n, 1 << 30), offset)
+        if hasattr(os, 'pread'): b = os.pread(fd, min(n, 1 << 30), offset)
+        else:
+            with _SEEK_LOCK: os.lseek(fd, offset, os.SEEK_SET); b = os.read(fd, min(n, 1 << 30))
         if not b: break
         parts.append(b); n -= len(b); offset += len(b)
     return parts[0] if len(parts) == 1 else b''.join(parts)
@@ -90,7 +96,10 @@ def _pwrite(fd, bufs, offset):
     "Write all of `bufs` (bytes-like objects) at `offset`; returns the offset after them."
     views = [memoryview(b).cast('B') for b in bufs if len(b)]
     while views:
-        n = os.pwritev(fd, views[:64], offset) if hasattr(os, 'pwritev') else os.pwrite(fd, views[0], offset)
+        if hasattr(os, 'pwritev'): n = os.pwritev(fd, views[:64], offset)
+        elif hasattr(os, 'pwrite'): n = os.pwrite(fd, views[0], offset)
+        else:
+            with _SEEK_LOCK: os.lseek(fd, offset, os.SEEK_SET); n = os.write(fd, views[0])
         offset += n
         while views and n >= len(views[0]): n -= len(views[0]); views.pop(0)
         if n: views[0] = views[0][n:]
@@ -138,7 +147,7 @@ def _parse_cd(blob, count):
     if pos != n: raise ValueError('central directory has trailing bytes')
     return out
 
-# %% ../nbs/04_storage.ipynb #9d122da1
+# %% ../nbs/04_storage.ipynb #25fa5fc3
 @dataclass(frozen=True)
 class _End:
     "Where a complete end-of-central-directory record says the directory is."
@@ -156,15 +165,15 @@ def _read_end(fd, pos, limit):
     if sig != _EOCD or end > limit or n_disk != n_total: return None
     if disk not in (0, _U16) or cd_disk not in (0, _U16): return None
     cd_end = pos
-    if (n_total == _U16 or cd_size == _U32 or cd_offset == _U32) and pos >= 20 + 56:
+    if pos >= 20 + 56:   # a zip64 locator right before the record overrides it (zipfile reads it so too)
         loc = _pread(fd, 20, pos - 20)
         if loc[:4] == _Z64LOC:
             _, _, rec_pos, _ = _Z64LOC_S.unpack(loc)
             rec = _pread(fd, 56, rec_pos)
-            if len(rec) < 56 or rec[:4] != _Z64REC: return None
-            _, rec_size, _, _, _, _, _, n_total, cd_size, cd_offset = _Z64REC_S.unpack(rec)
-            if rec_pos + 12 + rec_size != pos - 20: return None
-            cd_end = rec_pos
+            if len(rec) == 56 and rec[:4] == _Z64REC:
+                _, rec_size, _, _, _, _, _, n64, size64, off64 = _Z64REC_S.unpack(rec)
+                if rec_pos + 12 + rec_size == pos - 20:
+                    n_total, cd_size, cd_offset, cd_end = n64, size64, off64, rec_pos
     if cd_offset + cd_size != cd_end: return None
     return _End(cd_offset, cd_size, n_total, end)
 
@@ -236,7 +245,7 @@ def _load_index(fd, size, path='datastack'):
         if entries is not None: return _Index(entries, e, size)
     raise CorruptDatastackError(f'{path}: no intact zip directory found; not a datastack, or damaged beyond what an interrupted write can do')
 
-# %% ../nbs/04_storage.ipynb #91f17b26
+# %% ../nbs/04_storage.ipynb #0ac17c66
 def _dos_time(t=None):
     "(time, date) in MS-DOS format, as zip headers store them."
     tt = time.localtime(t)
@@ -348,7 +357,7 @@ class _ZipWriter:
         if not self.committed:
             os.ftruncate(self.fd, self.start)
 
-# %% ../nbs/04_storage.ipynb #63d10cce
+# %% ../nbs/04_storage.ipynb #42342aa3
 _ROOT_META = json.dumps({'zarr_format': 3, 'node_type': 'group', 'attributes': {}}, indent=2).encode()
 
 def _has_root(names): return 'zarr.json' in names or '.zgroup' in names
@@ -363,7 +372,7 @@ class _Session:
     def _open_locked(self):
         "Open and lock the existing file at `path` (None if there is none), re-trying if it was replaced meanwhile."
         for _ in range(100):
-            try: fd = os.open(self.path, os.O_RDWR)
+            try: fd = os.open(self.path, os.O_RDWR | _O_BINARY)
             except FileNotFoundError: return None
             try:
                 _lock(fd, self.path)
@@ -443,7 +452,7 @@ def _datapaths(names):
         if len(parts) == 2 and parts[1] in ('zarr.json', '.zarray', '.zgroup'): out.add(parts[0])
     return sorted(out)
 
-# %% ../nbs/04_storage.ipynb #20809faf
+# %% ../nbs/04_storage.ipynb #8f75d85e
 _INDEX_CACHE = {}   # (dev, inode, end) -> _Index, so that stores unpickled in workers do not re-parse the directory
 
 def _cached_index(fd, path, end=None):
@@ -471,7 +480,7 @@ class DatastackStore(Store):
         self._connect(_end, _ident)
 
     def _connect(self, end=None, ident=None):
-        fd = os.open(self.path, os.O_RDONLY)
+        fd = os.open(self.path, os.O_RDONLY | _O_BINARY)
         try:
             idx, got = _cached_index(fd, self.path, end)
             if ident is not None and tuple(ident) != got:
@@ -571,7 +580,7 @@ class DatastackStore(Store):
         p = datapath + '/'
         return sum(e.csize for n, e in self.index.entries.items() if n.startswith(p))
 
-# %% ../nbs/04_storage.ipynb #aa53cfe1
+# %% ../nbs/04_storage.ipynb #54d68f03
 def _check_datapath(datapath):
     "Return `datapath` if it can name a top-level dataset, else raise ValueError."
     if not isinstance(datapath, str): raise TypeError(f'datapath must be a string, not {type(datapath).__name__}')
@@ -649,7 +658,7 @@ def _block_shape(shape, chunks, itemsize, target=32 << 20):
         block[ax] = min(shape[ax], block[ax] * k) if shape[ax] else 1
     return tuple(block)
 
-# %% ../nbs/04_storage.ipynb #5679297d
+# %% ../nbs/04_storage.ipynb #ee71de45
 def _active_client():
     "The dask.distributed client that dask computations currently go to, if any."
     sched = dask.base.get_scheduler()
@@ -700,7 +709,7 @@ class _InOrder:
 
 def _progress(total, desc, enabled, unit='B'):
     "A tqdm progress bar (disabled unless asked for)."
-    return tqdm(total=total, desc=desc, disable=not enabled, unit=unit, unit_scale=True, leave=False)
+    return tqdm(total=total, desc=desc, disable=not enabled, unit=unit, unit_scale=True, leave=True)
 
 def _write_array(session, prefix, arr, chunks=None, attrs=None, dimension_names=None, meta=None, progress=False):
     "Write numpy or dask array `arr` as a zarr array at `prefix` in the open write `session`."
@@ -731,7 +740,7 @@ def _write_array(session, prefix, arr, chunks=None, attrs=None, dimension_names=
 def _regions_1d(n, b):
     return [slice(i, min(i + b, n)) for i in range(0, n, b)] if n else [slice(0, 0)]
 
-# %% ../nbs/04_storage.ipynb #9f5b929d
+# %% ../nbs/04_storage.ipynb #f4604c9b
 def underscorify(datapath, # dataset name asked for
                  datapath_list, # names present in the datastack
                  extra_underscore=True): # True: a new name for writing; False: the latest existing version
@@ -742,14 +751,14 @@ def underscorify(datapath, # dataset name asked for
         if extra_underscore: datapath = datapath + '_'
     return datapath
 
-# %% ../nbs/04_storage.ipynb #4b7ec5c5
+# %% ../nbs/04_storage.ipynb #7cabf8a1
 def _append_session(datastack_file, fsync=True):
     "Write session on `datastack_file`, creating an empty datastack first if there is none."
     path = os.fspath(datastack_file)
     if not os.path.exists(path): _create_empty(path, fsync)
     return _Session(path, fsync=fsync)
 
-def append(arr, # numpy or dask array
+def append(arr, # numpy or dask array (an xarray.Dataset goes to `append_dataset`)
            datapath, # dataset name; an existing name gets one more underscore
            datastack_file, # the .datastack file (created if missing)
            *, chunks=None, # zarr chunk shape (default: zarr's guess)
@@ -758,6 +767,8 @@ def append(arr, # numpy or dask array
            progress=False): # show a progress bar
     "Store `arr` in `datastack_file` as a new version of `datapath`; returns the name it was stored under."
     _check_datapath(datapath)
+    if hasattr(arr, 'data_vars'): return append_dataset(arr, datapath, datastack_file, progress=progress)  # xarray.Dataset
+    if hasattr(arr, 'dims') and hasattr(arr, 'variable'): arr = arr.data                                   # xarray.DataArray
     if not isinstance(arr, da.Array): arr = np.asarray(arr)
     with _append_session(datastack_file) as s:
         dp = underscorify(datapath, s.datapaths())
@@ -765,7 +776,7 @@ def append(arr, # numpy or dask array
         s.commit()
     return dp
 
-# %% ../nbs/04_storage.ipynb #c90c825c
+# %% ../nbs/04_storage.ipynb #5a802c21
 _RAGGED = 'nx5d_ragged_fill'
 
 def _straighten(ragged_list, nan=-9999):
@@ -802,7 +813,7 @@ def append_list(ragged_list, # list of lists of integers, rows of any length
     padded = _straighten(ragged_list, nan=nan)
     return append(padded, datapath, datastack_file, attrs={_RAGGED: int(nan)})
 
-# %% ../nbs/04_storage.ipynb #e392f974
+# %% ../nbs/04_storage.ipynb #324ca31b
 @dataclass(frozen=True)
 class RplHeader:
     "The cube a Bruker/Lispix `.rpl` file describes."
@@ -876,7 +887,7 @@ def _read_raw_block(raw_file, hdr, rows, cols, flip_vertical, flip_horizontal):
     c0, c1 = (W - cols[1], W - cols[0]) if flip_horizontal else cols
     buf = np.empty((r1 - r0, c1 - c0, D), dtype=hdr.dtype)
     isz, line = hdr.dtype.itemsize, (c1 - c0) * D * hdr.dtype.itemsize
-    fd = os.open(raw_file, os.O_RDONLY)
+    fd = os.open(raw_file, os.O_RDONLY | _O_BINARY)
     try:
         for i, r in enumerate(range(r0, r1)):
             off = hdr.offset + (r * W + c0) * D * isz
@@ -893,7 +904,7 @@ def _readinto(fd, view, off):
     while got < len(view):
         if hasattr(os, 'preadv'): n = os.preadv(fd, [view[got:]], off + got)
         else:
-            b = os.pread(fd, len(view) - got, off + got); n = len(b); view[got:got + n] = b
+            b = _pread(fd, len(view) - got, off + got); n = len(b); view[got:got + n] = b
         if n <= 0: break
         got += n
     return got
@@ -916,7 +927,7 @@ def write_raw_rpl(cube, # (height, width, depth) array of spectra
     np.ascontiguousarray(cube).tofile(raw_file)
     return raw_file, rpl_file
 
-# %% ../nbs/04_storage.ipynb #5553ec8d
+# %% ../nbs/04_storage.ipynb #e884a878
 def _gauss_weights(sigma, radius):
     "Normalised Gaussian weights as scipy.ndimage computes them (float64)."
     x = np.arange(-radius, radius + 1, dtype=np.float64)
@@ -952,7 +963,7 @@ def smooth_spectra(x, # array of spectra, channels on the last axis
             out[p:p + batch, j:j + t] = xp[:, j:j + t + 2 * r] @ K[:t + 2 * r, :t]
     return out.reshape(shape)
 
-# %% ../nbs/04_storage.ipynb #ae318d1a
+# %% ../nbs/04_storage.ipynb #e81f4d1a
 CUBE_CHUNKS = (32, 32, 256)
 
 def _convert_block(raw_file, hdr, rows, cols, flip_vertical, flip_horizontal, sigma, meta):
@@ -1022,13 +1033,13 @@ def raw_to_datastack(raw_file, # Bruker .raw data cube
         s.commit()
     return datastack_file
 
-# %% ../nbs/04_storage.ipynb #4e61a3bf
+# %% ../nbs/04_storage.ipynb #75f9d932
 def _max_sum(block):
     "Max and float64 sum of a block over all axes but the last."
     axes = tuple(range(block.ndim - 1))
     return block.max(axis=axes), block.sum(axis=axes, dtype=np.float64)
 
-# %% ../nbs/04_storage.ipynb #96b996d3
+# %% ../nbs/04_storage.ipynb #5174e27e
 def _node_kind(store, dp):
     "'array' or 'group' for dataset `dp`, from its metadata."
     if store.read_bytes(f'{dp}/.zarray') is not None: return 'array'
@@ -1114,7 +1125,7 @@ def tree(datastack_file, # the .datastack file
     try: return _tree(store, os.fspath(datastack_file), show_arrays)
     finally: store.close()
 
-# %% ../nbs/04_storage.ipynb #a86a77d1
+# %% ../nbs/04_storage.ipynb #e3e7338e
 class DataStack:
     "Read access to a datastack: one attribute and one `datasets` entry per dataset (lazy dask arrays / xarray Datasets)."
     def __init__(self, datastack_file, # the .datastack file
@@ -1228,7 +1239,7 @@ def max_and_sum_spectra(datastack_file, # the .datastack file
         finally: bar.close()
     return y_max, y_sum / int(np.prod(arr.shape[:-1]))
 
-# %% ../nbs/04_storage.ipynb #3fc444db
+# %% ../nbs/04_storage.ipynb #9831b1ca
 _ZARR_LAYOUT_KEYS = ('chunks', 'preferred_chunks', 'shards', 'compressors', 'compressor', 'filters', 'serializer',
                      'write_empty_chunks', 'chunk_key_encoding')
 
@@ -1273,7 +1284,7 @@ def append_dataset(ds, # xarray.Dataset (or named DataArray), numpy- or dask-bac
         s.commit()
     return dp
 
-# %% ../nbs/04_storage.ipynb #cb2d0a23
+# %% ../nbs/04_storage.ipynb #3459b1fe
 def repack(datastack_file, # the .datastack file
            select='all', # 'all', or the datapaths to keep (their latest versions)
            overwrite=True, # replace the file (atomically); False writes `<file>_temp` next to it
