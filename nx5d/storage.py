@@ -8,7 +8,7 @@ __all__ = ['DATASTACK_EXT', 'L', 'CUBE_CHUNKS', 'Layers', 'DatastackError', 'Dat
            'read_rpl', 'write_raw_rpl', 'smooth_spectra', 'raw_to_datastack', 'DamagedDataset', 'DatastackTree', 'tree',
            'DataStack', 'max_and_sum_spectra', 'append_dataset', 'repack']
 
-# %% ../nbs/04_storage.ipynb #d4ad67cf
+# %% ../nbs/04_storage.ipynb #efb56862
 import os, re, sys, json, time, zlib, struct, tempfile, numbers, threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,11 +22,11 @@ from zarr.core.buffer import default_buffer_prototype
 from zarr.storage import MemoryStore
 from tqdm.auto import tqdm
 
-# %% ../nbs/04_storage.ipynb #7024f324
+# %% ../nbs/04_storage.ipynb #3a4a6fd9
 try: import fcntl
 except ImportError: fcntl = None
 
-# %% ../nbs/04_storage.ipynb #154cd964
+# %% ../nbs/04_storage.ipynb #c5eed027
 DATASTACK_EXT = '.datastack'
 
 class Layers:
@@ -39,7 +39,7 @@ class Layers:
 
 L = Layers()
 
-# %% ../nbs/04_storage.ipynb #00ba600a
+# %% ../nbs/04_storage.ipynb #486f02bc
 class DatastackError(Exception):
     "Base class of the errors raised for datastack files."
 
@@ -61,7 +61,7 @@ class DatastackBusyError(DatastackError, RuntimeError):
 class RplError(DatastackError, ValueError):
     "A `.rpl`/`.raw` pair that cannot be read as described."
 
-# %% ../nbs/04_storage.ipynb #e2e55631
+# %% ../nbs/04_storage.ipynb #4d841907
 _LFH, _CDH, _EOCD, _Z64REC, _Z64LOC = b'PK\x03\x04', b'PK\x01\x02', b'PK\x05\x06', b'PK\x06\x06', b'PK\x06\x07'
 
 _LFH_S = struct.Struct('<4sHHHHHIIIHH')          # local file header, 30 bytes
@@ -148,7 +148,7 @@ def _parse_cd(blob, count):
     if pos != n: raise ValueError('central directory has trailing bytes')
     return out
 
-# %% ../nbs/04_storage.ipynb #5f19d3a8
+# %% ../nbs/04_storage.ipynb #da6ff48c
 @dataclass(frozen=True)
 class _End:
     "Where a complete end-of-central-directory record says the directory is."
@@ -246,7 +246,7 @@ def _load_index(fd, size, path='datastack'):
         if entries is not None: return _Index(entries, e, size)
     raise CorruptDatastackError(f'{path}: no intact zip directory found; not a datastack, or damaged beyond what an interrupted write can do')
 
-# %% ../nbs/04_storage.ipynb #be784e51
+# %% ../nbs/04_storage.ipynb #65ebce3a
 def _dos_time(t=None):
     "(time, date) in MS-DOS format, as zip headers store them."
     tt = time.localtime(t)
@@ -260,6 +260,21 @@ def _fsync_dir(path):
     try: os.fsync(fd)
     except OSError: pass
     finally: os.close(fd)
+
+def _new_file_mode(path):
+    "Permissions for a file that replaces `path`: those of the file there, else what the umask gives a new file."
+    try: return os.stat(path).st_mode & 0o777
+    except FileNotFoundError:
+        um = os.umask(0); os.umask(um)
+        return 0o666 & ~um
+
+def _temp_beside(path):
+    "A new temporary file in the folder of `path` (same file system, so it can be renamed over it); (fd, name)."
+    d, base = os.path.split(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=f'.{base}.', suffix='.tmp', dir=d)
+    try: os.chmod(tmp, _new_file_mode(path))
+    except OSError: pass
+    return fd, tmp
 
 def _lock(fd, path):
     "Take the exclusive writer lock of a datastack, or raise `DatastackBusyError`."
@@ -358,7 +373,7 @@ class _ZipWriter:
         if not self.committed:
             os.ftruncate(self.fd, self.start)
 
-# %% ../nbs/04_storage.ipynb #b4f89324
+# %% ../nbs/04_storage.ipynb #f74fc6ce
 _ROOT_META = json.dumps({'zarr_format': 3, 'node_type': 'group', 'attributes': {}}, indent=2).encode()
 
 def _has_root(names): return 'zarr.json' in names or '.zgroup' in names
@@ -388,8 +403,7 @@ class _Session:
         try:
             if self.create:
                 self.fd = self._open_locked()  # hold the old file's lock: no append to it gets lost by the swap
-                d, base = os.path.split(os.path.abspath(self.path))
-                tfd, self.tmp = tempfile.mkstemp(prefix=f'.{base}.', suffix='.tmp', dir=d)
+                tfd, self.tmp = _temp_beside(self.path)
                 self.writer = _ZipWriter(tfd, self.path, None, self.fsync)
             else:
                 self.fd = self._open_locked()
@@ -431,8 +445,7 @@ class _Session:
 
 def _create_empty(path, fsync=True):
     "Create an empty datastack at `path` unless a file is there already."
-    d, base = os.path.split(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=f'.{base}.', suffix='.tmp', dir=d)
+    fd, tmp = _temp_beside(path)
     try:
         w = _ZipWriter(fd, path, None, fsync)
         w.add('zarr.json', _ROOT_META); w.commit()
@@ -453,7 +466,7 @@ def _datapaths(names):
         if len(parts) == 2 and parts[1] in ('zarr.json', '.zarray', '.zgroup'): out.add(parts[0])
     return sorted(out)
 
-# %% ../nbs/04_storage.ipynb #150ac376
+# %% ../nbs/04_storage.ipynb #39d7b5e4
 _INDEX_CACHE = {}   # (dev, inode, end) -> _Index, so that stores unpickled in workers do not re-parse the directory
 
 def _cached_index(fd, path, end=None):
@@ -581,7 +594,7 @@ class DatastackStore(Store):
         p = datapath + '/'
         return sum(e.csize for n, e in self.index.entries.items() if n.startswith(p))
 
-# %% ../nbs/04_storage.ipynb #7087492c
+# %% ../nbs/04_storage.ipynb #60a2dbd6
 def _check_datapath(datapath):
     "Return `datapath` if it can name a top-level dataset, else raise ValueError."
     if not isinstance(datapath, str): raise TypeError(f'datapath must be a string, not {type(datapath).__name__}')
@@ -659,7 +672,7 @@ def _block_shape(shape, chunks, itemsize, target=32 << 20):
         block[ax] = min(shape[ax], block[ax] * k) if shape[ax] else 1
     return tuple(block)
 
-# %% ../nbs/04_storage.ipynb #fdae46c9
+# %% ../nbs/04_storage.ipynb #ddcfdf61
 def _active_client():
     "The dask.distributed client that dask computations currently go to, if any."
     sched = dask.base.get_scheduler()
@@ -741,7 +754,7 @@ def _write_array(session, prefix, arr, chunks=None, attrs=None, dimension_names=
 def _regions_1d(n, b):
     return [slice(i, min(i + b, n)) for i in range(0, n, b)] if n else [slice(0, 0)]
 
-# %% ../nbs/04_storage.ipynb #c0f0ae92
+# %% ../nbs/04_storage.ipynb #39e4f343
 def underscorify(datapath, # dataset name asked for
                  datapath_list, # names present in the datastack
                  extra_underscore=True): # True: a new name for writing; False: the latest existing version
@@ -752,7 +765,7 @@ def underscorify(datapath, # dataset name asked for
         if extra_underscore: datapath = datapath + '_'
     return datapath
 
-# %% ../nbs/04_storage.ipynb #8b585cc5
+# %% ../nbs/04_storage.ipynb #b6de7ba9
 def _append_session(datastack_file, fsync=True):
     "Write session on `datastack_file`, creating an empty datastack first if there is none."
     path = os.fspath(datastack_file)
@@ -777,7 +790,7 @@ def append(arr, # numpy or dask array (an xarray.Dataset goes to `append_dataset
         s.commit()
     return dp
 
-# %% ../nbs/04_storage.ipynb #8989ca89
+# %% ../nbs/04_storage.ipynb #2d18c5ca
 _RAGGED = 'nx5d_ragged_fill'
 
 def _straighten(ragged_list, nan=-9999):
@@ -814,7 +827,7 @@ def append_list(ragged_list, # list of lists of integers, rows of any length
     padded = _straighten(ragged_list, nan=nan)
     return append(padded, datapath, datastack_file, attrs={_RAGGED: int(nan)})
 
-# %% ../nbs/04_storage.ipynb #806c7559
+# %% ../nbs/04_storage.ipynb #c6bd3d31
 @dataclass(frozen=True)
 class RplHeader:
     "The cube a Bruker/Lispix `.rpl` file describes."
@@ -928,7 +941,7 @@ def write_raw_rpl(cube, # (height, width, depth) array of spectra
     np.ascontiguousarray(cube).tofile(raw_file)
     return raw_file, rpl_file
 
-# %% ../nbs/04_storage.ipynb #d558bd69
+# %% ../nbs/04_storage.ipynb #2c2020d4
 def _gauss_weights(sigma, radius):
     "Normalised Gaussian weights as scipy.ndimage computes them (float64)."
     x = np.arange(-radius, radius + 1, dtype=np.float64)
@@ -964,7 +977,7 @@ def smooth_spectra(x, # array of spectra, channels on the last axis
             out[p:p + batch, j:j + t] = xp[:, j:j + t + 2 * r] @ K[:t + 2 * r, :t]
     return out.reshape(shape)
 
-# %% ../nbs/04_storage.ipynb #1bc441b6
+# %% ../nbs/04_storage.ipynb #36dc3724
 CUBE_CHUNKS = (32, 32, 256)
 
 def _convert_block(raw_file, hdr, rows, cols, flip_vertical, flip_horizontal, sigma, meta):
@@ -1034,13 +1047,13 @@ def raw_to_datastack(raw_file, # Bruker .raw data cube
         s.commit()
     return datastack_file
 
-# %% ../nbs/04_storage.ipynb #afc9a4d7
+# %% ../nbs/04_storage.ipynb #97a8b69a
 def _max_sum(block):
     "Max and float64 sum of a block over all axes but the last."
     axes = tuple(range(block.ndim - 1))
     return block.max(axis=axes), block.sum(axis=axes, dtype=np.float64)
 
-# %% ../nbs/04_storage.ipynb #213867d7
+# %% ../nbs/04_storage.ipynb #d833c57e
 def _node_kind(store, dp):
     "'array' or 'group' for dataset `dp`, from its metadata."
     if store.read_bytes(f'{dp}/.zarray') is not None: return 'array'
@@ -1126,7 +1139,7 @@ def tree(datastack_file, # the .datastack file
     try: return _tree(store, os.fspath(datastack_file), show_arrays)
     finally: store.close()
 
-# %% ../nbs/04_storage.ipynb #cd820dd0
+# %% ../nbs/04_storage.ipynb #997469e2
 class DataStack:
     "Read access to a datastack: one attribute and one `datasets` entry per dataset (lazy dask arrays / xarray Datasets)."
     def __init__(self, datastack_file, # the .datastack file
@@ -1240,7 +1253,7 @@ def max_and_sum_spectra(datastack_file, # the .datastack file
         finally: bar.close()
     return y_max, y_sum / int(np.prod(arr.shape[:-1]))
 
-# %% ../nbs/04_storage.ipynb #bd3f8dfa
+# %% ../nbs/04_storage.ipynb #e1d6f6e4
 _ZARR_LAYOUT_KEYS = ('chunks', 'preferred_chunks', 'shards', 'compressors', 'compressor', 'filters', 'serializer',
                      'write_empty_chunks', 'chunk_key_encoding')
 
@@ -1274,9 +1287,9 @@ def append_dataset(ds, # xarray.Dataset (or named DataArray), numpy- or dask-bac
         # metadata of everything, data of the in-memory variables: xarray writes them into a dict
         ds.to_zarr(MemoryStore(mem), group=dp, mode='w-', compute=False, consolidated=False, zarr_format=3)
         lazy = [n for n, v in ds.variables.items() if v.chunks is not None]
+        skip = tuple(f'{dp}/{n}/' for n in lazy)     # written below, block by block
         for k in sorted(mem):
-            if k.startswith(dp + '/') and not any(k.startswith(f'{dp}/{n}/') and k != f'{dp}/{n}/zarr.json' for n in lazy):
-                if not any(k == f'{dp}/{n}/zarr.json' for n in lazy): s.writer.add(k, mem[k].to_bytes())
+            if k.startswith(dp + '/') and not k.startswith(skip): s.writer.add(k, mem[k].to_bytes())
         # lazy variables: their encoded blocks are computed by the active scheduler and written here
         for n in lazy:
             meta = mem[f'{dp}/{n}/zarr.json'].to_bytes()
@@ -1285,7 +1298,7 @@ def append_dataset(ds, # xarray.Dataset (or named DataArray), numpy- or dask-bac
         s.commit()
     return dp
 
-# %% ../nbs/04_storage.ipynb #5bca4dcf
+# %% ../nbs/04_storage.ipynb #22d8839c
 def repack(datastack_file, # the .datastack file
            select='all', # 'all', or the datapaths to keep (their latest versions)
            overwrite=True, # replace the file (atomically); False writes `<file>_temp` next to it
