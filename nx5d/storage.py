@@ -8,7 +8,7 @@ __all__ = ['DATASTACK_EXT', 'L', 'CUBE_CHUNKS', 'Layers', 'DatastackError', 'Dat
            'read_rpl', 'write_raw_rpl', 'smooth_spectra', 'raw_to_datastack', 'DamagedDataset', 'DatastackTree', 'tree',
            'DataStack', 'max_and_sum_spectra', 'append_dataset', 'repack']
 
-# %% ../nbs/04_storage.ipynb #efb56862
+# %% ../nbs/04_storage.ipynb #8988345c
 import os, re, sys, json, time, zlib, struct, tempfile, numbers, threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,11 +22,11 @@ from zarr.core.buffer import default_buffer_prototype
 from zarr.storage import MemoryStore
 from tqdm.auto import tqdm
 
-# %% ../nbs/04_storage.ipynb #3a4a6fd9
+# %% ../nbs/04_storage.ipynb #07440313
 try: import fcntl
 except ImportError: fcntl = None
 
-# %% ../nbs/04_storage.ipynb #c5eed027
+# %% ../nbs/04_storage.ipynb #c523c67e
 DATASTACK_EXT = '.datastack'
 
 class Layers:
@@ -39,7 +39,7 @@ class Layers:
 
 L = Layers()
 
-# %% ../nbs/04_storage.ipynb #486f02bc
+# %% ../nbs/04_storage.ipynb #0baddb0b
 class DatastackError(Exception):
     "Base class of the errors raised for datastack files."
 
@@ -61,7 +61,7 @@ class DatastackBusyError(DatastackError, RuntimeError):
 class RplError(DatastackError, ValueError):
     "A `.rpl`/`.raw` pair that cannot be read as described."
 
-# %% ../nbs/04_storage.ipynb #4d841907
+# %% ../nbs/04_storage.ipynb #7add146a
 _LFH, _CDH, _EOCD, _Z64REC, _Z64LOC = b'PK\x03\x04', b'PK\x01\x02', b'PK\x05\x06', b'PK\x06\x06', b'PK\x06\x07'
 
 _LFH_S = struct.Struct('<4sHHHHHIIIHH')          # local file header, 30 bytes
@@ -148,7 +148,7 @@ def _parse_cd(blob, count):
     if pos != n: raise ValueError('central directory has trailing bytes')
     return out
 
-# %% ../nbs/04_storage.ipynb #da6ff48c
+# %% ../nbs/04_storage.ipynb #736a25b9
 @dataclass(frozen=True)
 class _End:
     "Where a complete end-of-central-directory record says the directory is."
@@ -246,7 +246,7 @@ def _load_index(fd, size, path='datastack'):
         if entries is not None: return _Index(entries, e, size)
     raise CorruptDatastackError(f'{path}: no intact zip directory found; not a datastack, or damaged beyond what an interrupted write can do')
 
-# %% ../nbs/04_storage.ipynb #65ebce3a
+# %% ../nbs/04_storage.ipynb #8124ea53
 def _dos_time(t=None):
     "(time, date) in MS-DOS format, as zip headers store them."
     tt = time.localtime(t)
@@ -373,7 +373,7 @@ class _ZipWriter:
         if not self.committed:
             os.ftruncate(self.fd, self.start)
 
-# %% ../nbs/04_storage.ipynb #f74fc6ce
+# %% ../nbs/04_storage.ipynb #af07b694
 _ROOT_META = json.dumps({'zarr_format': 3, 'node_type': 'group', 'attributes': {}}, indent=2).encode()
 
 def _has_root(names): return 'zarr.json' in names or '.zgroup' in names
@@ -466,7 +466,7 @@ def _datapaths(names):
         if len(parts) == 2 and parts[1] in ('zarr.json', '.zarray', '.zgroup'): out.add(parts[0])
     return sorted(out)
 
-# %% ../nbs/04_storage.ipynb #39d7b5e4
+# %% ../nbs/04_storage.ipynb #de910f60
 _INDEX_CACHE = {}   # (dev, inode, end) -> _Index, so that stores unpickled in workers do not re-parse the directory
 
 def _cached_index(fd, path, end=None):
@@ -594,7 +594,7 @@ class DatastackStore(Store):
         p = datapath + '/'
         return sum(e.csize for n, e in self.index.entries.items() if n.startswith(p))
 
-# %% ../nbs/04_storage.ipynb #60a2dbd6
+# %% ../nbs/04_storage.ipynb #f371f09e
 def _check_datapath(datapath):
     "Return `datapath` if it can name a top-level dataset, else raise ValueError."
     if not isinstance(datapath, str): raise TypeError(f'datapath must be a string, not {type(datapath).__name__}')
@@ -672,7 +672,7 @@ def _block_shape(shape, chunks, itemsize, target=32 << 20):
         block[ax] = min(shape[ax], block[ax] * k) if shape[ax] else 1
     return tuple(block)
 
-# %% ../nbs/04_storage.ipynb #ddcfdf61
+# %% ../nbs/04_storage.ipynb #a47267cb
 def _active_client():
     "The dask.distributed client that dask computations currently go to, if any."
     sched = dask.base.get_scheduler()
@@ -754,7 +754,7 @@ def _write_array(session, prefix, arr, chunks=None, attrs=None, dimension_names=
 def _regions_1d(n, b):
     return [slice(i, min(i + b, n)) for i in range(0, n, b)] if n else [slice(0, 0)]
 
-# %% ../nbs/04_storage.ipynb #39e4f343
+# %% ../nbs/04_storage.ipynb #36466a11
 def underscorify(datapath, # dataset name asked for
                  datapath_list, # names present in the datastack
                  extra_underscore=True): # True: a new name for writing; False: the latest existing version
@@ -765,7 +765,7 @@ def underscorify(datapath, # dataset name asked for
         if extra_underscore: datapath = datapath + '_'
     return datapath
 
-# %% ../nbs/04_storage.ipynb #b6de7ba9
+# %% ../nbs/04_storage.ipynb #ab55677c
 def _append_session(datastack_file, fsync=True):
     "Write session on `datastack_file`, creating an empty datastack first if there is none."
     path = os.fspath(datastack_file)
@@ -790,7 +790,7 @@ def append(arr, # numpy or dask array (an xarray.Dataset goes to `append_dataset
         s.commit()
     return dp
 
-# %% ../nbs/04_storage.ipynb #2d18c5ca
+# %% ../nbs/04_storage.ipynb #28edc85b
 _RAGGED = 'nx5d_ragged_fill'
 
 def _straighten(ragged_list, nan=-9999):
@@ -827,7 +827,7 @@ def append_list(ragged_list, # list of lists of integers, rows of any length
     padded = _straighten(ragged_list, nan=nan)
     return append(padded, datapath, datastack_file, attrs={_RAGGED: int(nan)})
 
-# %% ../nbs/04_storage.ipynb #c6bd3d31
+# %% ../nbs/04_storage.ipynb #e5ec29a0
 @dataclass(frozen=True)
 class RplHeader:
     "The cube a Bruker/Lispix `.rpl` file describes."
@@ -941,7 +941,7 @@ def write_raw_rpl(cube, # (height, width, depth) array of spectra
     np.ascontiguousarray(cube).tofile(raw_file)
     return raw_file, rpl_file
 
-# %% ../nbs/04_storage.ipynb #2c2020d4
+# %% ../nbs/04_storage.ipynb #50c1cf62
 def _gauss_weights(sigma, radius):
     "Normalised Gaussian weights as scipy.ndimage computes them (float64)."
     x = np.arange(-radius, radius + 1, dtype=np.float64)
@@ -977,7 +977,7 @@ def smooth_spectra(x, # array of spectra, channels on the last axis
             out[p:p + batch, j:j + t] = xp[:, j:j + t + 2 * r] @ K[:t + 2 * r, :t]
     return out.reshape(shape)
 
-# %% ../nbs/04_storage.ipynb #36dc3724
+# %% ../nbs/04_storage.ipynb #80a199a0
 CUBE_CHUNKS = (32, 32, 256)
 
 def _convert_block(raw_file, hdr, rows, cols, flip_vertical, flip_horizontal, sigma, meta):
@@ -1047,13 +1047,13 @@ def raw_to_datastack(raw_file, # Bruker .raw data cube
         s.commit()
     return datastack_file
 
-# %% ../nbs/04_storage.ipynb #97a8b69a
+# %% ../nbs/04_storage.ipynb #8aac720a
 def _max_sum(block):
     "Max and float64 sum of a block over all axes but the last."
     axes = tuple(range(block.ndim - 1))
     return block.max(axis=axes), block.sum(axis=axes, dtype=np.float64)
 
-# %% ../nbs/04_storage.ipynb #d833c57e
+# %% ../nbs/04_storage.ipynb #78bae212
 def _node_kind(store, dp):
     "'array' or 'group' for dataset `dp`, from its metadata."
     if store.read_bytes(f'{dp}/.zarray') is not None: return 'array'
@@ -1139,7 +1139,7 @@ def tree(datastack_file, # the .datastack file
     try: return _tree(store, os.fspath(datastack_file), show_arrays)
     finally: store.close()
 
-# %% ../nbs/04_storage.ipynb #997469e2
+# %% ../nbs/04_storage.ipynb #e6d45a04
 class DataStack:
     "Read access to a datastack: one attribute and one `datasets` entry per dataset (lazy dask arrays / xarray Datasets)."
     def __init__(self, datastack_file, # the .datastack file
@@ -1253,7 +1253,7 @@ def max_and_sum_spectra(datastack_file, # the .datastack file
         finally: bar.close()
     return y_max, y_sum / int(np.prod(arr.shape[:-1]))
 
-# %% ../nbs/04_storage.ipynb #e1d6f6e4
+# %% ../nbs/04_storage.ipynb #70853a7a
 _ZARR_LAYOUT_KEYS = ('chunks', 'preferred_chunks', 'shards', 'compressors', 'compressor', 'filters', 'serializer',
                      'write_empty_chunks', 'chunk_key_encoding')
 
@@ -1298,7 +1298,7 @@ def append_dataset(ds, # xarray.Dataset (or named DataArray), numpy- or dask-bac
         s.commit()
     return dp
 
-# %% ../nbs/04_storage.ipynb #22d8839c
+# %% ../nbs/04_storage.ipynb #64d8edc2
 def repack(datastack_file, # the .datastack file
            select='all', # 'all', or the datapaths to keep (their latest versions)
            overwrite=True, # replace the file (atomically); False writes `<file>_temp` next to it
