@@ -267,15 +267,19 @@ class SpiceView(Mapping):
         t = self.table()
         return f'no spice at {self.viewpoint!r}' if t is None else t.to_string()
 
-# %% ../nbs/03_spice.ipynb #ed185a1e
+# %% ../nbs/03_spice.ipynb #52ef056e
 RACY_SECONDS = 2.0          # a folder listing is trusted once taken this long after the folder's last change
 MAX_RECORD_BYTES = 16 << 20 # larger files in a spice folder are not read
 
 class MemoryStore:
     "Spice kept in this process only."
     url = ''
-    def poll(self)->list: return []
-    def write(self, rec:dict): dump_record(rec)
+    def poll(self)->list:
+        "Records written by others since the last poll: none, memory is not shared."
+        return []
+    def write(self, rec:dict):
+        "Check that `rec` serialises; the record itself lives in the index."
+        dump_record(rec)
     def __repr__(self): return 'MemoryStore()'
 
 class _FolderStore:

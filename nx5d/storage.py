@@ -466,7 +466,7 @@ def _datapaths(names):
         if len(parts) == 2 and parts[1] in ('zarr.json', '.zarray', '.zgroup'): out.add(parts[0])
     return sorted(out)
 
-# %% ../nbs/04_storage.ipynb #de910f60
+# %% ../nbs/04_storage.ipynb #c8b88562
 _INDEX_CACHE = {}   # (dev, inode, end) -> _Index, so that stores unpickled in workers do not re-parse the directory
 
 def _cached_index(fd, path, end=None):
@@ -588,7 +588,9 @@ class DatastackStore(Store):
             c = k.split('/')[0]
             if c and c not in seen: seen.add(c); yield c
 
-    def datapaths(self): return _datapaths(self.index.entries)
+    def datapaths(self):
+        "Names of the top-level datasets in the file."
+        return _datapaths(self.index.entries)
     def stored_bytes(self, datapath):
         "Bytes the members of `datapath` occupy in the file."
         p = datapath + '/'
@@ -1053,7 +1055,7 @@ def _max_sum(block):
     axes = tuple(range(block.ndim - 1))
     return block.max(axis=axes), block.sum(axis=axes, dtype=np.float64)
 
-# %% ../nbs/04_storage.ipynb #78bae212
+# %% ../nbs/04_storage.ipynb #63ab1721
 def _node_kind(store, dp):
     "'array' or 'group' for dataset `dp`, from its metadata."
     if store.read_bytes(f'{dp}/.zarray') is not None: return 'array'
@@ -1070,7 +1072,9 @@ class DamagedDataset:
     "Stands in for a dataset whose stored bytes are damaged; reading it raises the error it describes."
     def __init__(self, datapath, error): self.datapath, self.error = datapath, error
     def __repr__(self): return f'DamagedDataset({self.datapath!r}: {self.error})'
-    def compute(self): raise self.error
+    def compute(self):
+        "Raise the error that describes the damage."
+        raise self.error
 
 def _open_node(store, dp):
     "Lazy view of dataset `dp`: a dask array for an array, an xarray.Dataset (or zarr group) for a group."
