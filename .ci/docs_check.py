@@ -23,6 +23,19 @@ with warnings.catch_warnings(record=True) as caught:
     try: proc_nbs(nbs, n_workers=0, force=True, file_glob='*.ipynb')
     except Exception as e: problems.append(f'processing failed: {e!r}')
 problems += [f'{w.message}' for w in caught if 'imports and other code' in str(w.message)]
+
+# every exported function and class carries a one-line docstring (the docs show it under its name)
+import importlib, inspect
+from nx5d import _modidx
+for mod_name in sorted({m for m in _modidx.d['syms']}):
+    mod = importlib.import_module(mod_name)
+    for name in getattr(mod, '__all__', []):
+        obj = getattr(mod, name, None)
+        if not (inspect.isfunction(obj) or inspect.isclass(obj)) or getattr(obj, '__module__', mod_name) != mod_name: continue
+        doc = obj.__dict__.get('__doc__') if inspect.isclass(obj) else obj.__doc__
+        if not doc or not doc.strip(): problems.append(f'{mod_name}.{name} has no docstring')
+        elif '\n' in doc.strip(): problems.append(f'{mod_name}.{name}: docstring is not one line')
+
 if problems:
     sys.exit('\n'.join(problems))
 print(f'processed {len(present)} notebooks; sidebar lists them all')

@@ -9,14 +9,14 @@ __all__ = ['SPICE_VERSION', 'RECORD_FIELDS', 'RACY_SECONDS', 'MAX_RECORD_BYTES',
            'FsspecStore', 'fill_spice_url', 'open_store', 'SpiceRecords', 'Spice', 'open_spice', 'spice_parser',
            'spice_cli']
 
-# %% ../nbs/03_spice.ipynb #c0e7dabd
+# %% ../nbs/03_spice.ipynb #c247b949
 import os, re, sys, json, math, time, uuid as _uuid, bisect, keyword, warnings, threading, argparse
 from collections.abc import Mapping
 
-# %% ../nbs/03_spice.ipynb #e53f21fd
+# %% ../nbs/03_spice.ipynb #3b2e1771
 from .urls import check_key, natural_key, UrlPattern
 
-# %% ../nbs/03_spice.ipynb #5fee198d
+# %% ../nbs/03_spice.ipynb #1938cab6
 class SpiceKeyError(KeyError):
     "A handle, key, viewpoint or uuid that spice does not know."
     def __str__(self): return str(self.args[0]) if self.args else ''
@@ -39,7 +39,7 @@ def _warn(msg:str, category=UserWarning):
     while f is not None and f.f_globals.get('__name__') == __name__: f, level = f.f_back, level + 1
     warnings.warn(msg, category, stacklevel=level)
 
-# %% ../nbs/03_spice.ipynb #d17a9fe6
+# %% ../nbs/03_spice.ipynb #6cf26810
 SPICE_VERSION = 'kmc3/1a'
 RECORD_FIELDS = ('version', 'type', 'handle', 'uuid', 'revision', 'anchor', 'data')
 _UUID_RE = re.compile(r'[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}')
@@ -78,7 +78,7 @@ def _copy(value):
     if isinstance(value, tuple) and any(isinstance(v, (dict, tuple)) for v in value): return tuple(_copy(v) for v in value)
     return value
 
-# %% ../nbs/03_spice.ipynb #71b1c452
+# %% ../nbs/03_spice.ipynb #4b6f01bb
 def check_spice_handle(handle:str # a spice handle, e.g. 'settings'
                 )->str:
     "Return `handle` if it is a valid non-keyword Python identifier, else raise `ValueError`."
@@ -126,7 +126,7 @@ def dump_record(rec:dict)->bytes:
     d = lambda v: json.dumps(v, ensure_ascii=False, allow_nan=False)
     return ('{' + ',\n '.join(f'{d(k)}: {d(v)}' for k, v in rec.items()) + '}\n').encode()
 
-# %% ../nbs/03_spice.ipynb #f917966a
+# %% ../nbs/03_spice.ipynb #84d4f443
 class SpiceData(Mapping):
     "The data of one spice record: a read-only mapping that also offers its keys as attributes."
     __slots__ = ('_d', '_record')
@@ -148,7 +148,7 @@ class SpiceData(Mapping):
     def __reduce__(self): return (SpiceData, (self._d, self._record))
     def __repr__(self): return repr(self._d)
 
-# %% ../nbs/03_spice.ipynb #225de1ab
+# %% ../nbs/03_spice.ipynb #eda6f1db
 class Branch:
     "All records of one `(handle, anchor)`; `heads` are the record(s) with the highest revision."
     __slots__ = ('handle', 'anchor', 'records', 'revision', 'heads')
@@ -204,7 +204,7 @@ class SpiceIndex:
         return out
     def __len__(self): return len(self.by_uuid)
 
-# %% ../nbs/03_spice.ipynb #580e5312
+# %% ../nbs/03_spice.ipynb #1ddb0664
 def _table(rows:list, columns:list, index:str=None):
     "A pandas DataFrame of `rows` (dicts), or None when there are none."
     import pandas as pd
@@ -267,15 +267,19 @@ class SpiceView(Mapping):
         t = self.table()
         return f'no spice at {self.viewpoint!r}' if t is None else t.to_string()
 
-# %% ../nbs/03_spice.ipynb #00731004
+# %% ../nbs/03_spice.ipynb #52ef056e
 RACY_SECONDS = 2.0          # a folder listing is trusted once taken this long after the folder's last change
 MAX_RECORD_BYTES = 16 << 20 # larger files in a spice folder are not read
 
 class MemoryStore:
     "Spice kept in this process only."
     url = ''
-    def poll(self)->list: return []
-    def write(self, rec:dict): dump_record(rec)
+    def poll(self)->list:
+        "Records written by others since the last poll: none, memory is not shared."
+        return []
+    def write(self, rec:dict):
+        "Check that `rec` serialises; the record itself lives in the index."
+        dump_record(rec)
     def __repr__(self): return 'MemoryStore()'
 
 class _FolderStore:
@@ -378,7 +382,7 @@ class FsspecStore(_FolderStore):
         self.fs.pipe_file(self._path(rec['uuid'] + '.json'), dump_record(rec))
     def __repr__(self): return f'FsspecStore({self.url!r})'
 
-# %% ../nbs/03_spice.ipynb #387783c2
+# %% ../nbs/03_spice.ipynb #1c908958
 def fill_spice_url(spice_url:str, # pattern containing {proposal}, e.g. 'file:///data/{proposal}/spice'
                    proposal:str   # the proposal key
                   )->str:
@@ -401,7 +405,7 @@ def open_store(spice_url:str, # '' (memory), or a path / file:// / s3:// pattern
     fs, root = fsspec.core.url_to_fs(url, **{k: v for k, v in storage_options.items() if k != 'racy'})
     return FsspecStore(fs, root, url=url)
 
-# %% ../nbs/03_spice.ipynb #7060d0b4
+# %% ../nbs/03_spice.ipynb #561f4f96
 class _SpiceCore:
     "Core of `Spice`: the index, polling the store, views."
     def __init__(self, store,               # a record store (see `open_store`)
@@ -451,7 +455,7 @@ class _SpiceCore:
         "All handles with records."
         self.refresh(); return list(self._index.handles)
 
-# %% ../nbs/03_spice.ipynb #b7cd4c25
+# %% ../nbs/03_spice.ipynb #6e8005a5
 def _payload(payload, data, what):
     "Merge a payload dict and keyword data; a key given both ways is an error."
     if payload is None: return dict(data)
@@ -547,7 +551,7 @@ class _SpiceWrite:
             if b.clean and b.heads[0]['data'] == data: return _copy(b.heads[0])
             return self._write(make_record(base['handle'], base['anchor'], b.revision + 1, data, base['type']))
 
-# %% ../nbs/03_spice.ipynb #22d0028d
+# %% ../nbs/03_spice.ipynb #eddf084b
 class SpiceRecords(list):
     "A list of spice records that shows itself as a table."
     def __init__(self, records=(), short:int=6, changes:bool=False):
@@ -617,7 +621,7 @@ class _SpiceRead:
         df.columns.name = 'handle'
         return df
 
-# %% ../nbs/03_spice.ipynb #56b55a62
+# %% ../nbs/03_spice.ipynb #91711148
 class Spice(_SpiceRead, _SpiceWrite, _SpiceCore):
     "The spice records of one proposal: seed, anchor, update, view, history, listing, find."
     def _repr_html_(self):
@@ -627,7 +631,7 @@ class Spice(_SpiceRead, _SpiceWrite, _SpiceCore):
         t = self.listing()
         return f'spice of proposal {self.proposal!r} ({self.store.url or "memory"}): ' + ('no records' if t is None else f'{len(self._index)} records\n{t.to_string()}')
 
-# %% ../nbs/03_spice.ipynb #fa96dead
+# %% ../nbs/03_spice.ipynb #ecb636f1
 def open_spice(spice_url:str=None,   # None: $NX5D_SPICE_REPO; '': in memory; else a URL pattern with {proposal}
                proposal_key:str='',  # the proposal whose spice this is
                resolve:callable=None,# scan handle -> scan key, for views by handle
@@ -639,7 +643,7 @@ def open_spice(spice_url:str=None,   # None: $NX5D_SPICE_REPO; '': in memory; el
     if spice_url != '' or proposal_key != '': check_key(proposal_key, 'proposal key')
     return Spice(open_store(spice_url, proposal_key, **storage_options), proposal_key, resolve=resolve, dry=dry)
 
-# %% ../nbs/03_spice.ipynb #95eab794
+# %% ../nbs/03_spice.ipynb #bff5afbf
 def _assignments(items:list, what:str='value')->dict:
     "Parse `KEY=JSON` arguments into a dict; raises `ValueError` naming the bad item."
     out = {}
@@ -656,7 +660,7 @@ def _common_options(p:argparse.ArgumentParser, # parser to add the options to
     "Add the options every `nx5d spice` subcommand accepts (before or after the subcommand)."
     S = argparse.SUPPRESS
     p.add_argument('--repo', default=S if sub else None, help='spice URL pattern with {proposal} (default: $NX5D_SPICE_REPO)')
-    p.add_argument('-o', '--option', action='append', default=S if sub else [], metavar='KEY=JSON',
+    p.add_argument('-O', '--option', action='append', default=S if sub else [], metavar='KEY=JSON',
                    help='storage option for fsspec, e.g. client_kwargs=\'{"endpoint_url": "..."}\' (repeatable)')
     p.add_argument('--dry', action='store_true', default=S if sub else False, help='show what would be written, write nothing')
     p.add_argument('--json', action='store_true', default=S if sub else False, help='print records as JSON')
@@ -686,7 +690,7 @@ def spice_parser()->argparse.ArgumentParser:
         ('target', dict(metavar='SCAN|UUID')), ('handle', dict(nargs='?')))
     return p
 
-# %% ../nbs/03_spice.ipynb #a86346b2
+# %% ../nbs/03_spice.ipynb #d85cb978
 def _show(obj, as_json:bool, out):
     "Print a record, records or a table."
     if as_json: print(json.dumps(obj, indent=1, ensure_ascii=False), file=out)

@@ -10,12 +10,15 @@ __all__ = ['LAYOUTS', 'TREE', 'RangeRequestHandler', 'http_server', 'free_port',
 import os, re, io, sys, time, socket, threading, subprocess, contextlib, functools
 from http.server import ThreadingHTTPServer, SimpleHTTPRequestHandler
 
-# %% ../nbs/90_testing.ipynb #3d5e57e8
+# %% ../nbs/90_testing.ipynb #b4df46ec
 class RangeRequestHandler(SimpleHTTPRequestHandler):
     "Static file handler that also answers `Range: bytes=a-b` requests (206 Partial Content)."
-    def log_message(self, *args): pass
+    def log_message(self, *args):
+        "Keep test output quiet."
+        pass
 
     def send_head(self):
+        "Headers and body for GET/HEAD, honouring a single `Range: bytes=` request."
         rng, path = self.headers.get('Range'), self.translate_path(self.path)
         if not rng or os.path.isdir(path): return super().send_head()
         m = re.match(r'bytes=(\d*)-(\d*)$', rng.strip())

@@ -688,7 +688,7 @@ def make_scan(folder, # scan folder to create (must not exist or be empty)
     strain = strain_truth(d, spec.amplitude, spec.tau)
     return dict(spec=spec, delays=d, strain=strain, q_peak=spec.q_bragg / (1 + strain))
 
-# %% ../nbs/05_udkm.ipynb #05c33205
+# %% ../nbs/05_udkm.ipynb #bb11e54b
 @dataclass
 class RsmSettings:
     "Parameters of `cook_rsm` (see the table above); build with `rsm_settings`."
@@ -738,7 +738,7 @@ def rsm_settings(settings=None, # spice `settings` (mapping or record), an `RsmS
         v = float(getattr(s, name))
         if not v > 0: raise ValueError(f'settings {name!r} must be positive, not {v}')
         setattr(s, name, v)
-    if min(s.pixel_size) <= 0 or min(s.grid_size) < 2: raise ValueError(f'pixel_size must be positive and grid_size at least 2 per axis')
+    if min(s.pixel_size) <= 0 or min(s.grid_size) < 2: raise ValueError('pixel_size must be positive and grid_size at least 2 per axis')
     if int(s.reduce) != s.reduce or s.reduce < 1: raise ValueError(f'settings reduce must be a positive integer, not {s.reduce!r}')
     s.reduce = int(s.reduce)
     if s.q_range is not None:
