@@ -301,7 +301,7 @@ class DetectorMap:
 # %% ../nbs/05_udkm.ipynb #243ed00e
 from .urls import Storage, split_url
 
-# %% ../nbs/05_udkm.ipynb #ade0f47c
+# %% ../nbs/05_udkm.ipynb #16a5426f
 FRAME_NAME = 'image{:05d}.tiff'
 _STATS_LOCK = threading.Lock()
 _READ_STATS = {'frames': 0, 'bytes': 0}
@@ -333,7 +333,9 @@ class ScanFolder:
         self.options, self._storage = dict(storage_options or {}), None
 
     @property
-    def local(self)->bool: return self.scheme == 'file'
+    def local(self)->bool:
+        "True for a folder on a local (or mounted) disk."
+        return self.scheme == 'file'
 
     @property
     def storage(self)->Storage:
@@ -396,7 +398,9 @@ class ScanFolder:
         except FileNotFoundError: raise
         except (OSError, ValueError) as err: raise UdkmFormatError(f'{self.url(name)}: cannot read: {err}') from None
 
-    def __getstate__(self): return {'scheme': self.scheme, 'path': self.path, 'options': self.options}
+    def __getstate__(self):
+        "Location and options only: the file system is made again where the folder is unpickled."
+        return {'scheme': self.scheme, 'path': self.path, 'options': self.options}
     def __setstate__(self, st): self.__dict__.update(st, _storage=None)
     def __dask_tokenize__(self): return ('ScanFolder', self.scheme, self.path, json.dumps(self.options, sort_keys=True, default=repr))
     def __repr__(self): return f'ScanFolder({self.url()!r})'
