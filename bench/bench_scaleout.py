@@ -8,8 +8,10 @@ xrayutilities & co. take about 2 s per process and are not part of steady-state 
 once at the end. Both paths store their results in a datastack; the two datastacks are compared.
 
 Reported: wall time per run, the best and median of each, the ratio serial/cluster, the CPU seconds spent (this
-process for serial, the workers for the cluster) and the 1-minute load average before each run — the machine may be
-shared with other work, which shows up there.
+process for serial, the workers for the cluster), the median time of one scan's cooking, and the 1-minute load
+average before each run — the machine may be shared with other work, which shows up there. For the same reason the
+script measures the machine's own ceiling after each pair of runs: how much faster N processes finish N copies of a
+fixed pure-Python workload than one process does — what N-fold parallelism can give at that moment.
 
     PYTHONPATH=. python bench/bench_scaleout.py [--scans 8] [--workers 2] [--loops 2] [--repeat 3] [--data DIR]
 
@@ -32,6 +34,23 @@ def make_data(root, n, loops):
         if (prop / k).exists(): shutil.rmtree(prop / k)
         make_scan(prop / k, ScanSpec(**{**spec0.__dict__, 'seed': i, 'amplitude': 2e-3 + 5e-4 * i}), progress=False)
     return f'file://{Path(root).resolve()}/{{proposal}}/{{scan}}', keys, spec0
+
+
+def busy(n=6_000_000):
+    "A fixed pure-Python workload (about a second of one core)."
+    x = 0
+    for i in range(n): x += i * i % 7
+    return x
+
+
+def ceiling(nproc):
+    "How much faster `nproc` processes finish `nproc` fixed workloads than one process, right now (the machine's ceiling)."
+    from concurrent.futures import ProcessPoolExecutor
+    with ProcessPoolExecutor(nproc) as pool:
+        list(pool.map(busy, [1000] * nproc))                      # start the processes
+        t = time.perf_counter(); busy(); busy(); one = (time.perf_counter() - t) / 2
+        t = time.perf_counter(); list(pool.map(busy, [6_000_000] * nproc)); many = time.perf_counter() - t
+    return nproc * one / many
 
 
 def cpu_here():
@@ -70,7 +89,7 @@ def main(argv=None):
     prop.spice.seed('settings', img_center=list(spec.center), img_distance=spec.distance, grid_size=[80, 150])
     cook_scans(prop, keys[:1], workers=0)                     # warm this process
 
-    runs = {'serial': [], 'cluster': []}
+    runs, ceilings = {'serial': [], 'cluster': []}, []
     with LocalCluster(n_workers=a.workers, threads_per_worker=1, processes=True, host='127.0.0.1',
                       dashboard_address=None, silence_logs=logging.ERROR) as cluster, \
          Client(cluster, set_as_default=False) as client:
@@ -86,8 +105,13 @@ def main(argv=None):
                 dt = time.perf_counter() - t
                 cpu = (cpu_here() if mode == 'serial' else cpu_workers(client)) - c0
                 assert rep.ok, rep
-                runs[mode].append({'seconds': dt, 'cpu': cpu, 'load': load, 'out': out})
-                print(f'run {i + 1} {mode:7s}: {dt:6.2f} s wall, {cpu:6.2f} s CPU, load average before {load:.2f}')
+                per_scan = statistics.median(r.seconds for r in rep)
+                runs[mode].append({'seconds': dt, 'cpu': cpu, 'load': load, 'out': out, 'scan': per_scan})
+                print(f'run {i + 1} {mode:7s}: {dt:6.2f} s wall, {cpu:6.2f} s CPU, median {per_scan:.2f} s per scan '
+                      f'while cooking, load average before {load:.2f}')
+            c = ceiling(a.workers)
+            ceilings.append(c)
+            print(f'        machine ceiling for {a.workers} processes right now: {c:.2f}x')
 
     # the cold path: cook_scans starts (and stops) its own cluster
     load = os.getloadavg()[0]
@@ -117,6 +141,10 @@ def main(argv=None):
           f'{best["cluster"] / a.scans:.2f} s per scan, CPU/wall {cpu["cluster"] / med["cluster"]:.2f}')
     print(f'  speed-up serial/cluster: best {best["serial"] / best["cluster"]:.2f}x, median {med["serial"] / med["cluster"]:.2f}x '
           f'(ideal {a.workers}x); cold cluster incl. start-up: {med["serial"] / cold:.2f}x')
+    print(f'  a scan took {statistics.median(r["scan"] for r in runs["cluster"]) / statistics.median(r["scan"] for r in runs["serial"]):.2f}x '
+          f'as long on a worker as in the serial run (median of the per-scan times)')
+    print(f'  machine ceiling for {a.workers} processes (fixed pure-Python work, measured after each pair of runs): '
+          f'{min(ceilings):.2f}x .. {max(ceilings):.2f}x')
     print(f'  largest relative difference between the serial and cluster maps: {worst:.1e}')
     print(f'  load average during the runs: {min(r["load"] for v in runs.values() for r in v):.2f} .. '
           f'{max(r["load"] for v in runs.values() for r in v):.2f} (1 min; {os.cpu_count()} cores)')
