@@ -1,5 +1,6 @@
 #!/usr/bin/env python
-"""Benchmark of nx5d.scaleout: cooking a batch of UDKM scans serially in this process vs on a 2-worker LocalCluster.
+"""Benchmark of nx5d.scaleout: cooking a batch of UDKM scans serially in this process vs on a 2-worker LocalCluster
+(`nx5d.scaleout.local_cluster`, as `cook_scans` starts it).
 
 Both are measured in the same run, interleaved (serial, cluster, serial, cluster, ...), each warm: this process has
 cooked a scan before the first serial run, and each worker has cooked one before the first cluster run (imports of
@@ -17,7 +18,7 @@ fixed pure-Python workload than one process does — what N-fold parallelism can
 
 Each scan is a full-size (195 x 487 pixels) delay scan of 12 delays x 21 angles x `--loops` loops.
 """
-import argparse, os, time, shutil, logging, tempfile, statistics
+import argparse, os, time, shutil, tempfile, statistics
 from pathlib import Path
 
 import numpy as np
@@ -71,9 +72,9 @@ def main(argv=None):
     p.add_argument('--data', default=None, help='folder for the example scans (kept); default: a temporary folder')
     a = p.parse_args(argv)
 
-    from distributed import Client, LocalCluster
+    from distributed import Client
     from nx5d.udkm import UdkmRepository
-    from nx5d.scaleout import cook_scans
+    from nx5d.scaleout import cook_scans, local_cluster
     from nx5d.storage import DataStack
 
     tmp = Path(tempfile.mkdtemp(prefix='nx5d-bench-scaleout-'))
@@ -90,9 +91,7 @@ def main(argv=None):
     cook_scans(prop, keys[:1], workers=0)                     # warm this process
 
     runs, ceilings = {'serial': [], 'cluster': []}, []
-    with LocalCluster(n_workers=a.workers, threads_per_worker=1, processes=True, host='127.0.0.1',
-                      dashboard_address=None, silence_logs=logging.ERROR) as cluster, \
-         Client(cluster, set_as_default=False) as client:
+    with local_cluster(a.workers) as cluster, Client(cluster, set_as_default=False) as client:
         client.run(lambda: [__import__(m) for m in ('nx5d.udkm', 'nx5d.scaleout', 'xrayutilities')] and None)
         cook_scans(prop, keys[:2 * a.workers], client=client)  # warm the workers
         for i in range(a.repeat):

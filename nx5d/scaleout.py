@@ -4,7 +4,8 @@
 
 # %% auto #0
 __all__ = ['resolve_class', 'class_ref', 'repo_recipe', 'ScanRecipe', 'scan_recipe', 'rebuild_scan', 'local_dask', 'cook_scan',
-           'cook_recipe', 'select_scans', 'ScanResult', 'CookError', 'CookReport', 'store_result', 'cook_scans']
+           'cook_recipe', 'select_scans', 'ScanResult', 'CookError', 'CookReport', 'store_result', 'local_cluster',
+           'cook_scans']
 
 # %% ../nbs/07_scaleout.ipynb #bec96d84
 import os, re, sys, json, time, html, uuid, fnmatch, inspect, logging, importlib, threading, traceback, contextlib
@@ -318,19 +319,29 @@ def store_result(value, # a cooked result: xarray Dataset or named DataArray, or
         return append(value, datapath, out, attrs={'nx5d_cook': json.loads(prov)})
     raise TypeError(f'a datastack stores xarray Datasets and numeric arrays, not {type(value).__name__}')
 
-# %% ../nbs/07_scaleout.ipynb #030f6141
+# %% ../nbs/07_scaleout.ipynb #26b5d73f
+def local_cluster(n_workers:int=None, # worker processes (default: one per core)
+                  **kw # further `LocalCluster` options; they take precedence
+                 ):
+    "A `LocalCluster` for cooking: one thread per process, loopback only, no dashboard, quiet, default malloc trimming."
+    import dask
+    from distributed import LocalCluster
+    opts = dict(n_workers=n_workers or os.cpu_count() or 1, threads_per_worker=1, processes=True, host='127.0.0.1',
+                dashboard_address=None, silence_logs=logging.ERROR)
+    with dask.config.set({'distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_': None}):
+        return LocalCluster(**{**opts, **kw})
+
 @contextlib.contextmanager
 def _cluster(client, workers, n):
     "A distributed Client for the batch (and the number of its workers); closes what it started."
-    from distributed import Client, LocalCluster
+    from distributed import Client
     if client is not None and not isinstance(client, str):
         yield client, len(client.scheduler_info().get('workers', {})); return
     if isinstance(client, str):
         with Client(client, set_as_default=False) as c: yield c, len(c.scheduler_info().get('workers', {}))
         return
     nw = workers or max(1, min(os.cpu_count() or 1, n))
-    with LocalCluster(n_workers=nw, threads_per_worker=1, processes=True, host='127.0.0.1', dashboard_address=None,
-                      silence_logs=logging.ERROR) as cluster, Client(cluster, set_as_default=False) as c:
+    with local_cluster(nw) as cluster, Client(cluster, set_as_default=False) as c:
         yield c, nw
 
 def _task_key(rec):
