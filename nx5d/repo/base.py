@@ -211,7 +211,7 @@ def _row(key, s):
 
 def _cell(v): return '' if v is None else str(v)
 
-# %% ../../nbs/01_repo_base.ipynb #d43d2098
+# %% ../../nbs/01_repo_base.ipynb #d6bd941d
 class DataProposalBase(_Container):
     "Base class of proposals: implement `all()` and `_scan(key)`."
     _kind, _child_kind = 'proposal', 'scan'
@@ -244,7 +244,8 @@ class DataProposalBase(_Container):
         with st['lock']:
             if 'spice' not in st:
                 from nx5d.spice import open_spice
-                st['spice'] = open_spice(self.repo.spice_url, self.key, resolve=self._viewpoint_key, **self.repo.spice_options)
+                st['spice'] = open_spice(self.repo.spice_url, self.key, resolve=self._viewpoint_key,
+                                         known=lambda: list(self._listing()), **self.repo.spice_options)
         return st['spice']
 
     def _viewpoint_key(self, v:str)->str:
