@@ -88,10 +88,10 @@ def make_parser()->argparse.ArgumentParser:
     s.add_argument('--debug', action='store_true', default=argparse.SUPPRESS, help='show tracebacks')
     return p
 
-# %% ../nbs/06_cli.ipynb #6b204234
+# %% ../nbs/06_cli.ipynb #d177ee4e
 def _opts(a):
-    from nx5d.spice import _assignments
-    return _assignments(a.option, 'option')
+    from nx5d.spice import parse_assignments
+    return parse_assignments(a.option, 'option')
 
 def _repo(a): return open_repository(a.url, a.format, spice_url=a.spice, **_opts(a))
 

@@ -196,7 +196,7 @@ class _Container:
     def __len__(self): return len(self._listing())
     def __contains__(self, key): return key in self._listing() or key in self._nx5d_state().get('h2k', {})
 
-# %% ../../nbs/01_repo_base.ipynb #84bf3063
+# %% ../../nbs/01_repo_base.ipynb #b42dda41
 class DataRepoBase(_Container):
     "Base class of repositories: implement `all()` and `_proposal(key)`."
     _kind, _child_kind = 'repository', 'proposal'
@@ -208,6 +208,7 @@ class DataRepoBase(_Container):
                 ):
         self.url = url
         self.spice_url = os.environ.get('NX5D_SPICE_REPO', '') if spice_url is None else spice_url
+        self._spice_unset = spice_url is None and not self.spice_url
         self.spice_options, self.options = spice_options or {}, kw
 
     def _proposal(self, key:str):
@@ -238,7 +239,7 @@ def _row(key, s):
 
 def _cell(v): return '' if v is None else str(v)
 
-# %% ../../nbs/01_repo_base.ipynb #e8b3c58e
+# %% ../../nbs/01_repo_base.ipynb #8e064016
 class DataProposalBase(_Container):
     "Base class of proposals: implement `all()` and `_scan(key)`."
     _kind, _child_kind = 'proposal', 'scan'
@@ -272,7 +273,12 @@ class DataProposalBase(_Container):
         with st['lock']:
             if 'spice' not in st:
                 from nx5d.spice import open_spice
-                st['spice'] = open_spice(self.repo.spice_url, self.key, resolve=self._viewpoint_key, **self.repo.spice_options)
+                st['spice'] = open_spice(self.repo.spice_url, self.key, resolve=self._viewpoint_key,
+                                         known=lambda: list(self._listing()), **self.repo.spice_options)
+                if self.repo._spice_unset:   # nobody chose memory: say so when something is written
+                    st['spice'].store.note = (f'spice of proposal {self.key} is kept in memory and is lost when Python '
+                        f"stops: pass spice_url='file:///.../{{proposal}}/spice' (or set NX5D_SPICE_REPO) to keep it, "
+                        f"or spice_url='' if memory is what you want")
         return st['spice']
 
     def _viewpoint_key(self, v:str)->str:
