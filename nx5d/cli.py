@@ -88,7 +88,7 @@ def make_parser()->argparse.ArgumentParser:
     s.add_argument('--debug', action='store_true', default=argparse.SUPPRESS, help='show tracebacks')
     return p
 
-# %% ../nbs/06_cli.ipynb #ee809cbe
+# %% ../nbs/06_cli.ipynb #705730d8
 def _opts(a):
     from nx5d.spice import _assignments
     return _assignments(a.option, 'option')
