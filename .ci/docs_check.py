@@ -24,6 +24,16 @@ with warnings.catch_warnings(record=True) as caught:
     except Exception as e: problems.append(f'processing failed: {e!r}')
 problems += [f'{w.message}' for w in caught if 'imports and other code' in str(w.message)]
 
+# links between pages point at notebooks that exist; no stored output is an error
+import json
+for nb in sorted(nbs.glob('*.ipynb')):
+    for cell in json.loads(nb.read_text())['cells']:
+        if any(o.get('output_type') == 'error' for o in cell.get('outputs', [])):
+            problems.append(f'{nb.name}: a stored output is an error (re-run the notebook)')
+        if cell['cell_type'] != 'markdown': continue
+        for target in re.findall(r'\]\(([^)\s#]+\.ipynb)(?:#[^)]*)?\)', ''.join(cell['source'])):
+            if not (nbs / target).exists(): problems.append(f'{nb.name}: link to missing {target}')
+
 # every exported function and class carries a one-line docstring (the docs show it under its name)
 import importlib, inspect
 from nx5d import _modidx

@@ -88,10 +88,10 @@ def make_parser()->argparse.ArgumentParser:
     s.add_argument('--debug', action='store_true', default=argparse.SUPPRESS, help='show tracebacks')
     return p
 
-# %% ../nbs/06_cli.ipynb #6b204234
+# %% ../nbs/06_cli.ipynb #dedd9a82
 def _opts(a):
-    from nx5d.spice import _assignments
-    return _assignments(a.option, 'option')
+    from nx5d.spice import parse_assignments
+    return parse_assignments(a.option, 'option')
 
 def _repo(a): return open_repository(a.url, a.format, spice_url=a.spice, **_opts(a))
 
@@ -157,16 +157,16 @@ def cmd_datastack(a, out)->int:
     "`nx5d datastack tree|convert|repack ...`"
     from nx5d import storage
     if a.action == 'tree':
-        print(storage.tree(a.file, show_arrays=a.arrays), file=out)
+        print(storage.tree_text(a.file, show_arrays=a.arrays), file=out)
     elif a.action == 'convert':
         dest = a.out or storage._default_datastack_file(a.raw)
         _writable(dest)
         path = storage.raw_to_datastack(a.raw, a.rpl, dest, verbose=False, sigma=a.sigma, flip_vertical=not a.keep_rows,
                                         flip_horizontal=not a.keep_columns, progress=sys.stderr.isatty())
-        print(storage.tree(path), file=out)
+        print(storage.tree_text(path), file=out)
     else:
         path = storage.repack(a.file, select=a.select, progress=sys.stderr.isatty())
-        print(storage.tree(path), file=out)
+        print(storage.tree_text(path), file=out)
     return 0
 
 def cmd_demo(a, out)->int:

@@ -5,11 +5,11 @@
 # %% auto #0
 __all__ = ['DATASTACK_EXT', 'L', 'CUBE_CHUNKS', 'Layers', 'DatastackError', 'DatapathError', 'CorruptDatastackError',
            'DatastackBusyError', 'RplError', 'DatastackStore', 'underscorify', 'append', 'append_list', 'RplHeader',
-           'read_rpl', 'write_raw_rpl', 'smooth_spectra', 'raw_to_datastack', 'DamagedDataset', 'DatastackTree', 'tree',
+           'read_rpl', 'write_raw_rpl', 'smooth_spectra', 'raw_to_datastack', 'DamagedDataset', 'tree_text', 'tree',
            'DataStack', 'max_and_sum_spectra', 'append_dataset', 'repack']
 
-# %% ../nbs/04_storage.ipynb #8988345c
-import os, re, sys, json, time, zlib, struct, tempfile, numbers, threading
+# %% ../nbs/04_storage.ipynb #51d4037c
+import os, re, sys, json, time, zlib, socket, struct, tempfile, numbers, functools, itertools, threading
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
@@ -39,7 +39,7 @@ class Layers:
 
 L = Layers()
 
-# %% ../nbs/04_storage.ipynb #0baddb0b
+# %% ../nbs/04_storage.ipynb #ae5d0831
 class DatastackError(Exception):
     "Base class of the errors raised for datastack files."
 
@@ -49,8 +49,9 @@ class DatapathError(DatastackError, KeyError):
         where = f' in {datastack_file}' if datastack_file else ''
         have = ', '.join(repr(a) for a in available) if available else 'none'
         super().__init__(f'no dataset {datapath!r}{where}; datasets: {have}')
-        self.datapath, self.available = datapath, list(available)
+        self.datapath, self.available, self.datastack_file = datapath, list(available), datastack_file
     def __str__(self): return self.args[0]
+    def __reduce__(self): return type(self), (self.datapath, self.available, self.datastack_file)
 
 class CorruptDatastackError(DatastackError, ValueError):
     "A file that is not a readable datastack."
@@ -61,7 +62,7 @@ class DatastackBusyError(DatastackError, RuntimeError):
 class RplError(DatastackError, ValueError):
     "A `.rpl`/`.raw` pair that cannot be read as described."
 
-# %% ../nbs/04_storage.ipynb #7add146a
+# %% ../nbs/04_storage.ipynb #a69780ee
 _LFH, _CDH, _EOCD, _Z64REC, _Z64LOC = b'PK\x03\x04', b'PK\x01\x02', b'PK\x05\x06', b'PK\x06\x06', b'PK\x06\x07'
 
 _LFH_S = struct.Struct('<4sHHHHHIIIHH')          # local file header, 30 bytes
@@ -82,16 +83,25 @@ _O_BINARY = getattr(os, 'O_BINARY', 0)   # Windows opens files in text mode with
 
 _SEEK_LOCK = threading.Lock()            # only where os.pread/os.pwrite are missing (Windows)
 
-def _pread(fd, n, offset):
-    "Read up to `n` bytes at `offset` (fewer only at the end of the file)."
-    parts = []
-    while n > 0:
-        if hasattr(os, 'pread'): b = os.pread(fd, min(n, 1 << 30), offset)
+def _readinto(fd, view, offset):
+    "Fill the byte `view` with the file's bytes at `offset`; returns how many were read (fewer only at the end of the file)."
+    got = 0
+    while got < len(view):
+        part = view[got:got + (1 << 30)]
+        if hasattr(os, 'preadv'): n = os.preadv(fd, [part], offset + got)
         else:
-            with _SEEK_LOCK: os.lseek(fd, offset, os.SEEK_SET); b = os.read(fd, min(n, 1 << 30))
-        if not b: break
-        parts.append(b); n -= len(b); offset += len(b)
-    return parts[0] if len(parts) == 1 else b''.join(parts)
+            with _SEEK_LOCK: os.lseek(fd, offset + got, os.SEEK_SET); b = os.read(fd, len(part))
+            n = len(b); part[:n] = b
+        if n <= 0: break
+        got += n
+    return got
+
+def _pread(fd, n, offset):
+    "Up to `n` bytes at `offset` (fewer only at the end of the file), as a bytearray."
+    buf = bytearray(n)
+    with memoryview(buf) as view: got = _readinto(fd, view, offset)
+    if got < n: del buf[got:]
+    return buf
 
 def _pwrite(fd, bufs, offset):
     "Write all of `bufs` (bytes-like objects) at `offset`; returns the offset after them."
@@ -246,7 +256,7 @@ def _load_index(fd, size, path='datastack'):
         if entries is not None: return _Index(entries, e, size)
     raise CorruptDatastackError(f'{path}: no intact zip directory found; not a datastack, or damaged beyond what an interrupted write can do')
 
-# %% ../nbs/04_storage.ipynb #8124ea53
+# %% ../nbs/04_storage.ipynb #796a511f
 def _dos_time(t=None):
     "(time, date) in MS-DOS format, as zip headers store them."
     tt = time.localtime(t)
@@ -268,20 +278,75 @@ def _new_file_mode(path):
         um = os.umask(0); os.umask(um)
         return 0o666 & ~um
 
+_HOST = f'{zlib.crc32(socket.gethostname().encode()):08x}'   # names the machine in temporary file names
+
 def _temp_beside(path):
-    "A new temporary file in the folder of `path` (same file system, so it can be renamed over it); (fd, name)."
+    "A new temporary file beside `path` (so it can be renamed over it), locked while this process has it open; (fd, name)."
     d, base = os.path.split(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=f'.{base}.', suffix='.tmp', dir=d)
+    fd, tmp = tempfile.mkstemp(prefix=f'.{base}.', suffix=f'.{os.getpid()}.{_HOST}.tmp', dir=d)
+    if fcntl is not None:
+        try: fcntl.flock(fd, fcntl.LOCK_EX)   # released when the file is closed, or its writer dies
+        except OSError: pass
     try: os.chmod(tmp, _new_file_mode(path))
     except OSError: pass
     return fd, tmp
 
-def _lock(fd, path):
-    "Take the exclusive writer lock of a datastack, or raise `DatastackBusyError`."
+def _temp_name_pattern(path):
+    "Regular expression matching the names `_temp_beside(path)` gives; groups: pid, host."
+    return re.compile(re.escape(f'.{os.path.basename(os.path.abspath(path))}.') + r'[a-z0-9_]{8}\.(\d+)\.([0-9a-f]{8})\.tmp$')
+
+def _creator_gone(pid, host, mtime, min_age=60):
+    "Whether the process that made a (now unlocked) temporary file has certainly stopped."
+    if host != _HOST: return time.time() - mtime > min_age   # elsewhere: unlocked and not just being set up
+    try: os.kill(pid, 0)
+    except ProcessLookupError: return True
+    except OSError: return False                             # it exists (another user's process)
+    return False                                             # alive: maybe between creating and locking it
+
+def _remove_stale_temps(path):
+    "Delete temporary files of `path` whose writers were killed (unlocked, creator gone); returns their paths."
+    if fcntl is None: return []                              # without file locks, in-use files cannot be told apart
+    d = os.path.dirname(os.path.abspath(path))
+    pat = _temp_name_pattern(path)
+    try: names = [n for n in os.listdir(d) if pat.match(n)]
+    except OSError: return []
+    removed = []
+    for n in names:
+        pid, host = pat.match(n).groups()
+        if (int(pid), host) == (os.getpid(), _HOST): continue  # ours (another thread's): do not even touch its lock
+        q = os.path.join(d, n)
+        try: fd = os.open(q, os.O_RDWR | _O_BINARY)         # NFS grants exclusive locks on writable files only
+        except OSError: continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)     # fails while its writer lives
+            st = os.fstat(fd)
+            if not _creator_gone(int(pid), host, st.st_mtime): continue
+            cur = os.stat(q)
+            if (cur.st_dev, cur.st_ino) != (st.st_dev, st.st_ino): continue
+            os.unlink(q); removed.append(q)
+        except OSError: continue
+        finally: os.close(fd)
+    return removed
+
+def _busy(path, timeout):
+    "The error for a writer lock not obtained within `timeout` seconds."
+    if not timeout:
+        return DatastackBusyError(f'{path}: another process is writing to this datastack; try again when it has finished '
+                                  '(or pass timeout= to wait for it)')
+    return DatastackBusyError(f'{path}: another process kept writing to this datastack for {timeout:g} s (timeout={timeout:g}); '
+                              'try again when it has finished')
+
+def _lock(fd, path, deadline=None, timeout=0):
+    "Take the exclusive writer lock of a datastack, waiting until `deadline` (time.monotonic; None: no limit)."
     if fcntl is None: return
-    try: fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        raise DatastackBusyError(f'{path}: another process is writing to this datastack; try again when it has finished') from None
+    delay = 0.005
+    while True:
+        try: fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB); return
+        except BlockingIOError: pass
+        left = None if deadline is None else deadline - time.monotonic()
+        if left is not None and left <= 0: raise _busy(path, timeout) from None
+        time.sleep(delay if left is None else min(delay, left))
+        delay = min(2 * delay, 0.2)
 
 class _ZipWriter:
     "Adds members after the last committed end of a zip; `commit` writes a new directory after them."
@@ -373,25 +438,26 @@ class _ZipWriter:
         if not self.committed:
             os.ftruncate(self.fd, self.start)
 
-# %% ../nbs/04_storage.ipynb #af07b694
+# %% ../nbs/04_storage.ipynb #942c4d41
 _ROOT_META = json.dumps({'zarr_format': 3, 'node_type': 'group', 'attributes': {}}, indent=2).encode()
 
 def _has_root(names): return 'zarr.json' in names or '.zgroup' in names
 
 class _Session:
     "Exclusive write access to a datastack: `append` adds to the file, `create` builds a new one and swaps it in."
-    def __init__(self, path, create=False, fsync=True):
-        self.path, self.create, self.fsync = os.fspath(path), create, fsync
+    def __init__(self, path, create=False, fsync=True, timeout=0):
+        self.path, self.create, self.fsync, self.timeout = os.fspath(path), create, fsync, timeout
         self.fd = self.tmp = self.writer = None
-        self.repaired = 0
+        self.repaired, self.removed = 0, []
 
     def _open_locked(self):
         "Open and lock the existing file at `path` (None if there is none), re-trying if it was replaced meanwhile."
+        deadline = None if self.timeout is None else time.monotonic() + self.timeout
         for _ in range(100):
             try: fd = os.open(self.path, os.O_RDWR | _O_BINARY)
             except FileNotFoundError: return None
             try:
-                _lock(fd, self.path)
+                _lock(fd, self.path, deadline, self.timeout)
                 st, cur = os.fstat(fd), os.stat(self.path)
             except BaseException:
                 os.close(fd); raise
@@ -403,11 +469,13 @@ class _Session:
         try:
             if self.create:
                 self.fd = self._open_locked()  # hold the old file's lock: no append to it gets lost by the swap
+                self.removed = _remove_stale_temps(self.path)
                 tfd, self.tmp = _temp_beside(self.path)
                 self.writer = _ZipWriter(tfd, self.path, None, self.fsync)
             else:
                 self.fd = self._open_locked()
                 if self.fd is None: raise FileNotFoundError(self.path)
+                self.removed = _remove_stale_temps(self.path)
                 size = os.fstat(self.fd).st_size
                 index = _load_index(self.fd, size, self.path)
                 if index.torn:
@@ -425,16 +493,19 @@ class _Session:
         if not _has_root(self.writer.names): self.writer.add('zarr.json', _ROOT_META)
         self.writer.commit()
         if self.create:
-            os.close(self.writer.fd); self.writer.fd = None
-            os.replace(self.tmp, self.path); self.tmp = None
+            if fcntl is None: os.close(self.writer.fd); self.writer.fd = None   # Windows renames closed files only
+            os.replace(self.tmp, self.path); self.tmp = None                    # (elsewhere: still locked meanwhile)
+            if self.writer.fd is not None: os.close(self.writer.fd); self.writer.fd = None
             if self.fsync: _fsync_dir(self.path)
 
     def _close(self):
         w = self.writer
-        if w is not None and w.fd is not None and w.fd != self.fd: os.close(w.fd)
-        if self.tmp is not None:
+        wfd = w.fd if w is not None and w.fd is not None and w.fd != self.fd else None
+        if wfd is not None and fcntl is None: os.close(wfd); wfd = None    # Windows deletes closed files only
+        if self.tmp is not None:                                           # elsewhere: deleted while still locked
             try: os.unlink(self.tmp)
             except FileNotFoundError: pass
+        if wfd is not None: os.close(wfd)
         if self.fd is not None: os.close(self.fd)   # closing releases the lock
         self.fd = self.tmp = self.writer = None
 
@@ -455,6 +526,7 @@ def _create_empty(path, fsync=True):
             if not os.path.exists(path): os.replace(tmp, path); tmp = None
         if fsync: _fsync_dir(path)
     finally:
+        if fcntl is not None and tmp is not None: os.unlink(tmp); tmp = None   # while still locked
         os.close(fd)
         if tmp is not None: os.unlink(tmp)
 
@@ -596,7 +668,7 @@ class DatastackStore(Store):
         p = datapath + '/'
         return sum(e.csize for n, e in self.index.entries.items() if n.startswith(p))
 
-# %% ../nbs/04_storage.ipynb #f371f09e
+# %% ../nbs/04_storage.ipynb #3b5d36f0
 def _check_datapath(datapath):
     "Return `datapath` if it can name a top-level dataset, else raise ValueError."
     if not isinstance(datapath, str): raise TypeError(f'datapath must be a string, not {type(datapath).__name__}')
@@ -616,14 +688,19 @@ def _meta_chunks(meta):
     "Chunk shape recorded in array metadata bytes."
     return tuple(json.loads(meta)['chunk_grid']['configuration']['chunk_shape'])
 
+@functools.lru_cache(maxsize=64)
+def _chunk_key(meta):
+    "zarr's function from chunk coordinates to store key (its chunk key encoding) for the array described by `meta`."
+    d = {'zarr.json': default_buffer_prototype().buffer.from_bytes(meta)}
+    return zarr.open_array(MemoryStore(d), mode='r').metadata.encode_chunk_key
+
 def _fast_codec(meta):
     "numcodecs Zstd equivalent to the array's codecs if they are zarr 3's defaults (bytes + zstd, zero fill), else None."
     m = json.loads(meta)
     codecs = m.get('codecs', [])
-    key = m.get('chunk_key_encoding', {})
     if (m.get('zarr_format') != 3 or m.get('chunk_grid', {}).get('name') != 'regular' or len(codecs) != 2
-        or codecs[0].get('name') != 'bytes' or codecs[1].get('name') != 'zstd' or m.get('fill_value') not in (0, 0.0, False)
-        or key.get('name') != 'default' or key.get('configuration', {}).get('separator', '/') != '/'): return None
+        or codecs[0].get('name') != 'bytes' or codecs[1].get('name') != 'zstd' or m.get('fill_value') not in (0, 0.0, False)):
+        return None
     try: dtype = np.dtype(m['data_type'])
     except TypeError: return None
     if dtype.kind not in 'biuf': return None
@@ -644,7 +721,7 @@ def _encode_region(meta, # array metadata (bytes of zarr.json)
         z[tuple(region)] = block
         return [(k, b, zlib.crc32(b)) for k in sorted(d) if k != 'zarr.json' for b in [d[k].to_bytes()]]
     zstd, dtype = fast
-    chunks = _meta_chunks(meta)
+    chunks, key_of = _meta_chunks(meta), _chunk_key(meta)
     out = []
     starts = [s.start for s in region]
     for idx in np.ndindex(*[-(-n // c) for n, c in zip(block.shape, chunks)]):
@@ -654,15 +731,18 @@ def _encode_region(meta, # array metadata (bytes of zarr.json)
         if part.shape != chunks:                          # edge chunk: zarr stores it padded to full size
             full = np.zeros(chunks, dtype=dtype); full[tuple(slice(0, n) for n in part.shape)] = part; part = full
         b = zstd.encode(np.ascontiguousarray(part, dtype=dtype))
-        key = 'c/' + '/'.join(str(s // c + i) for s, c, i in zip(starts, chunks, idx))
+        key = key_of(tuple(s // c + i for s, c, i in zip(starts, chunks, idx)))
         out.append((key, bytes(b), zlib.crc32(b)))
     return out
 
+def _spans(n, b):
+    "Slices cutting `range(n)` into pieces of `b` (the last one shorter); one empty slice if n == 0."
+    return [slice(i, min(i + b, n)) for i in range(0, n, b)] if n else [slice(0, 0)]
+
 def _regions(shape, block):
-    "Tuples of slices tiling an array of `shape` in blocks of shape `block` (C order)."
-    if any(s == 0 for s in shape): return
-    for idx in np.ndindex(*[-(-s // b) for s, b in zip(shape, block)]):
-        yield tuple(slice(i * b, min((i + 1) * b, s)) for i, b, s in zip(idx, block, shape))
+    "Tuples of slices tiling an array of `shape` in blocks of shape `block` (C order); none if the array is empty."
+    if any(s == 0 for s in shape): return []
+    return list(itertools.product(*[_spans(s, b) for s, b in zip(shape, block)]))
 
 def _block_shape(shape, chunks, itemsize, target=32 << 20):
     "A multiple of `chunks` of about `target` bytes, growing the last axes first (C order)."
@@ -674,23 +754,34 @@ def _block_shape(shape, chunks, itemsize, target=32 << 20):
         block[ax] = min(shape[ax], block[ax] * k) if shape[ax] else 1
     return tuple(block)
 
-# %% ../nbs/04_storage.ipynb #a47267cb
+# %% ../nbs/04_storage.ipynb #2375a340
 def _active_client():
     "The dask.distributed client that dask computations currently go to, if any."
     sched = dask.base.get_scheduler()
     client = getattr(sched, '__self__', None)
     return client if client is not None and type(client).__module__.startswith('distributed') else None
 
+class _Box:
+    "A task's result in a box the consumer empties: the scheduler keeps the empty box, not the result."
+    __slots__ = ('value',)
+    def __init__(self, value): self.value = value
+    def __reduce__(self): return _Box, (self.value,)
+    def take(self):
+        "The result, leaving the box empty."
+        v, self.value = self.value, None
+        return v
+
+def _boxed(func, *args):
+    "Call `func(*args)` and put the result in a `_Box`."
+    return _Box(func(*args))
+
 class _Stream(Callback):
-    "Hands results of chosen keys to `consume` in the scheduler's thread as they finish, then frees them."
+    "Takes the results of chosen keys out of their boxes as they finish and hands them to `consume` (scheduler thread)."
     def __init__(self, keys, consume):
         super().__init__(); self.keys, self.consume = keys, consume
     def _posttask(self, key, result, dsk, state, worker_id):
         i = self.keys.get(key)
-        if i is None: return
-        self.consume(i, result)
-        cache = state.get('cache') if isinstance(state, dict) else None
-        if cache is not None and key in cache: cache[key] = None
+        if i is not None: self.consume(i, result.take())
 
 def _stream(tasks, consume):
     """Compute dask `tasks` (Delayed) with the active scheduler; call `consume(i, result)` in *this* thread for each.
@@ -703,17 +794,17 @@ def _stream(tasks, consume):
         where = {f.key: i for i, f in enumerate(futures)}
         try:
             for f in as_completed(futures):
-                consume(where[f.key], f.result()); f.release()
+                consume(where[f.key], f.result().take()); f.release()
         finally: client.cancel(futures)
         return
     keys = {t.key: i for i, t in enumerate(tasks)}
     with _Stream(keys, consume): dask.compute(*tasks)
 
 def _tasks(func, args_list, name):
-    "Delayed calls `func(*args)`, keyed so that dask's ordering starts them in list order."
+    "Delayed calls `func(*args)` for `_stream` (results boxed), keyed so that dask's ordering starts them in list order."
     token = dask.base.tokenize(name, time.time_ns(), os.getpid(), id(args_list))
-    f = dask.delayed(func, pure=False)
-    return [f(*args, dask_key_name=f'{name}-{token}-{i:09d}') for i, args in enumerate(args_list)]
+    f = dask.delayed(_boxed, pure=False)
+    return [f(func, *args, dask_key_name=f'{name}-{token}-{i:09d}') for i, args in enumerate(args_list)]
 
 class _InOrder:
     "Calls `fn(i, value)` in order of `i`, whatever order values arrive in (so float sums are reproducible)."
@@ -734,7 +825,9 @@ def _write_array(session, prefix, arr, chunks=None, attrs=None, dimension_names=
         shape, dtype = tuple(arr.shape), np.dtype(arr.dtype)
         if chunks is None: chunks = 'auto'
         elif chunks != 'auto': chunks = tuple(max(1, min(int(c), s)) for c, s in zip(chunks, shape))
-        meta = _array_meta(shape, dtype, chunks, attrs, dimension_names)
+        try: meta = _array_meta(shape, dtype, chunks, attrs, dimension_names)
+        except (TypeError, ValueError) as e:
+            raise TypeError(f'{session.path}: cannot store {prefix!r} ({dtype} array of shape {shape}): {e}') from None
     w.add(f'{prefix}/zarr.json', meta)
     zchunks = _meta_chunks(meta)
     block = _block_shape(arr.shape, zchunks, np.dtype(arr.dtype).itemsize)
@@ -745,16 +838,13 @@ def _write_array(session, prefix, arr, chunks=None, attrs=None, dimension_names=
         bar.update(int(np.prod([s.stop - s.start for s in regions[i]])) * np.dtype(arr.dtype).itemsize)
     try:
         if isinstance(arr, da.Array):
-            arr = arr.rechunk(tuple(tuple(s.stop - s.start for s in _regions_1d(n, b)) for n, b in zip(arr.shape, block)))
+            arr = arr.rechunk(tuple(tuple(s.stop - s.start for s in _spans(n, b)) for n, b in zip(arr.shape, block)))
             blocks = arr.to_delayed().ravel()
             _stream(_tasks(_encode_region, [(meta, r, b) for r, b in zip(regions, blocks)], 'encode'), consume)
         else:
             for i, r in enumerate(regions): consume(i, _encode_region(meta, r, arr[r]))
     finally: bar.close()
     return meta
-
-def _regions_1d(n, b):
-    return [slice(i, min(i + b, n)) for i in range(0, n, b)] if n else [slice(0, 0)]
 
 # %% ../nbs/04_storage.ipynb #36466a11
 def underscorify(datapath, # dataset name asked for
@@ -767,32 +857,42 @@ def underscorify(datapath, # dataset name asked for
         if extra_underscore: datapath = datapath + '_'
     return datapath
 
-# %% ../nbs/04_storage.ipynb #ab55677c
-def _append_session(datastack_file, fsync=True):
+# %% ../nbs/04_storage.ipynb #f2b9b059
+def _append_session(datastack_file, fsync=True, timeout=60):
     "Write session on `datastack_file`, creating an empty datastack first if there is none."
     path = os.fspath(datastack_file)
     if not os.path.exists(path): _create_empty(path, fsync)
-    return _Session(path, fsync=fsync)
+    return _Session(path, fsync=fsync, timeout=timeout)
 
-def append(arr, # numpy or dask array (an xarray.Dataset goes to `append_dataset`)
+def _is_xarray(x):
+    "Whether `x` is an xarray Dataset or DataArray (without importing xarray)."
+    return type(x).__module__.startswith('xarray.') and hasattr(x, 'dims') and (hasattr(x, 'data_vars') or hasattr(x, 'variable'))
+
+def append(arr, # numpy or dask array; an xarray Dataset or named DataArray goes to `append_dataset`
            datapath, # dataset name; an existing name gets one more underscore
            datastack_file, # the .datastack file (created if missing)
            *, chunks=None, # zarr chunk shape (default: zarr's guess)
            attrs=None, # JSON-serialisable attributes stored with the array
            dimension_names=None, # optional names of the axes
-           progress=False): # show a progress bar
+           progress=False, # show a progress bar
+           timeout=60): # seconds to wait while another process writes to the file (0: fail at once, None: no limit)
     "Store `arr` in `datastack_file` as a new version of `datapath`; returns the name it was stored under."
     _check_datapath(datapath)
-    if hasattr(arr, 'data_vars'): return append_dataset(arr, datapath, datastack_file, progress=progress)  # xarray.Dataset
-    if hasattr(arr, 'dims') and hasattr(arr, 'variable'): arr = arr.data                                   # xarray.DataArray
+    if _is_xarray(arr):      # keep the coordinates: stored as an xarray Dataset
+        given = [k for k, v in [('chunks', chunks), ('attrs', attrs), ('dimension_names', dimension_names)] if v is not None]
+        if given: raise TypeError(f'{", ".join(given)}: only for plain arrays; xarray objects carry their own (.attrs, .dims, .chunk())')
+        if not hasattr(arr, 'data_vars') and arr.name is None:
+            raise ValueError(f'cannot store an unnamed DataArray as {datapath!r} in {os.fspath(datastack_file)}: name it '
+                             f'(arr.rename({datapath!r})) to keep its coordinates, or pass arr.data to store the values only')
+        return append_dataset(arr, datapath, datastack_file, progress=progress, timeout=timeout)
     if not isinstance(arr, da.Array): arr = np.asarray(arr)
-    with _append_session(datastack_file) as s:
+    with _append_session(datastack_file, timeout=timeout) as s:
         dp = underscorify(datapath, s.datapaths())
         _write_array(s, dp, arr, chunks, attrs, dimension_names, progress=progress)
         s.commit()
     return dp
 
-# %% ../nbs/04_storage.ipynb #28edc85b
+# %% ../nbs/04_storage.ipynb #8142346f
 _RAGGED = 'nx5d_ragged_fill'
 
 def _straighten(ragged_list, nan=-9999):
@@ -824,12 +924,13 @@ def _unstraighten(padded_array, nan=-9999):
 def append_list(ragged_list, # list of lists of integers, rows of any length
                 datapath, # dataset name
                 datastack_file, # the .datastack file
-                nan=-9999): # padding value (must not occur in the data)
+                nan=-9999, # padding value (must not occur in the data)
+                *, timeout=60): # seconds to wait while another process writes to the file
     "Store a ragged list of lists of integers as a padded array; returns the datapath used."
     padded = _straighten(ragged_list, nan=nan)
-    return append(padded, datapath, datastack_file, attrs={_RAGGED: int(nan)})
+    return append(padded, datapath, datastack_file, attrs={_RAGGED: int(nan)}, timeout=timeout)
 
-# %% ../nbs/04_storage.ipynb #e5ec29a0
+# %% ../nbs/04_storage.ipynb #878f5ef2
 @dataclass(frozen=True)
 class RplHeader:
     "The cube a Bruker/Lispix `.rpl` file describes."
@@ -897,10 +998,10 @@ def _check_raw(raw_file, hdr):
                        f'{hdr.dtype.name} values after {hdr.offset} header bytes = {want} bytes ({what})')
 
 def _read_raw_block(raw_file, hdr, rows, cols, flip_vertical, flip_horizontal):
-    "Spectra of output rows `rows` and columns `cols` (half-open pairs) as float32, read with one pass over their bytes."
+    "Spectra of output rows `rows` and columns `cols` (slices) as float32, read with one pass over their bytes."
     H, W, D = hdr.shape
-    r0, r1 = (H - rows[1], H - rows[0]) if flip_vertical else rows
-    c0, c1 = (W - cols[1], W - cols[0]) if flip_horizontal else cols
+    r0, r1 = (H - rows.stop, H - rows.start) if flip_vertical else (rows.start, rows.stop)
+    c0, c1 = (W - cols.stop, W - cols.start) if flip_horizontal else (cols.start, cols.stop)
     buf = np.empty((r1 - r0, c1 - c0, D), dtype=hdr.dtype)
     isz, line = hdr.dtype.itemsize, (c1 - c0) * D * hdr.dtype.itemsize
     fd = os.open(raw_file, os.O_RDONLY | _O_BINARY)
@@ -913,17 +1014,6 @@ def _read_raw_block(raw_file, hdr, rows, cols, flip_vertical, flip_horizontal):
     if flip_vertical: buf = buf[::-1]
     if flip_horizontal: buf = buf[:, ::-1]
     return buf.astype(np.float32)
-
-def _readinto(fd, view, off):
-    "Fill `view` with the bytes at `off`; returns how many were read (fewer only at the end of the file)."
-    got = 0
-    while got < len(view):
-        if hasattr(os, 'preadv'): n = os.preadv(fd, [view[got:]], off + got)
-        else:
-            b = _pread(fd, len(view) - got, off + got); n = len(b); view[got:got + n] = b
-        if n <= 0: break
-        got += n
-    return got
 
 def write_raw_rpl(cube, # (height, width, depth) array of spectra
                   raw_file, # .raw file to write
@@ -979,7 +1069,7 @@ def smooth_spectra(x, # array of spectra, channels on the last axis
             out[p:p + batch, j:j + t] = xp[:, j:j + t + 2 * r] @ K[:t + 2 * r, :t]
     return out.reshape(shape)
 
-# %% ../nbs/04_storage.ipynb #80a199a0
+# %% ../nbs/04_storage.ipynb #6cb67120
 CUBE_CHUNKS = (32, 32, 256)
 
 def _convert_block(raw_file, hdr, rows, cols, flip_vertical, flip_horizontal, sigma, meta):
@@ -987,7 +1077,7 @@ def _convert_block(raw_file, hdr, rows, cols, flip_vertical, flip_horizontal, si
     x = _read_raw_block(raw_file, hdr, rows, cols, flip_vertical, flip_horizontal)
     y = smooth_spectra(x, sigma)
     del x
-    region = (slice(*rows), slice(*cols), slice(0, hdr.depth))
+    region = (rows, cols, slice(0, hdr.depth))
     return _encode_region(meta, region, y), y.max(axis=(0, 1)), y.sum(axis=(0, 1), dtype=np.float64)
 
 def _default_datastack_file(raw_file):
@@ -1004,7 +1094,8 @@ def raw_to_datastack(raw_file, # Bruker .raw data cube
                      flip_horizontal=True, # reverse the columns (as the seed does); False keeps them as stored
                      chunks=CUBE_CHUNKS, # zarr chunks of the cube (rows, columns, channels)
                      overwrite=True, # replace an existing datastack (atomically); False raises FileExistsError
-                     progress=None): # progress bar (default: when verbose)
+                     progress=None, # progress bar (default: when verbose)
+                     timeout=60): # seconds to wait while another process writes to the datastack it replaces
     "Convert a `.raw`/`.rpl` cube into a new datastack with the smoothed cube and its max and sum spectra, in one pass."
     raw_file, rpl_file = os.fspath(raw_file), os.fspath(rpl_file)
     hdr = read_rpl(rpl_file)
@@ -1022,14 +1113,13 @@ def raw_to_datastack(raw_file, # Bruker .raw data cube
                       'flip_horizontal': bool(flip_horizontal)}}
     meta = _array_meta(hdr.shape, np.float32, zc, attrs)
     # blocks: whole chunks in rows and columns, all channels (the smoothing needs whole spectra), ~16 MiB as float32
-    bc = zc[1] * max(1, (16 << 20) // (zc[0] * zc[1] * D * 4))
-    blocks = [((r, min(r + zc[0], H)), (c, min(c + bc, W))) for r in range(0, H, zc[0]) for c in range(0, W, bc)]
+    blocks = _regions((H, W), (zc[0], zc[1] * max(1, (16 << 20) // (zc[0] * zc[1] * D * 4))))
     tasks = _tasks(_convert_block, [(raw_file, hdr, rows, cols, flip_vertical, flip_horizontal, sigma, meta)
                                     for rows, cols in blocks], 'convert')
     if verbose: print(f'Writing: {datastack_file}...')
     bar = _progress(hdr.nbytes, os.path.basename(raw_file), verbose if progress is None else progress)
     y_max, y_sum = np.full(D, -np.inf, dtype=np.float32), np.zeros(D, dtype=np.float64)
-    with _Session(datastack_file, create=True) as s:
+    with _Session(datastack_file, create=True, timeout=timeout) as s:
         w = s.writer
         w.add(f'{datapath}/zarr.json', meta)
         def add(i, bsum): y_sum[:] += bsum
@@ -1039,8 +1129,8 @@ def raw_to_datastack(raw_file, # Bruker .raw data cube
             for k, b, crc in enc: w.add(f'{datapath}/{k}', b, crc)
             np.maximum(y_max, bmax, out=y_max)
             in_order(i, bsum)
-            (r0, r1), (c0, c1) = blocks[i]
-            bar.update((r1 - r0) * (c1 - c0) * D * hdr.dtype.itemsize)
+            rows, cols = blocks[i]
+            bar.update((rows.stop - rows.start) * (cols.stop - cols.start) * D * hdr.dtype.itemsize)
         try: _stream(tasks, consume)
         finally: bar.close()
         y_sum /= H * W
@@ -1055,7 +1145,7 @@ def _max_sum(block):
     axes = tuple(range(block.ndim - 1))
     return block.max(axis=axes), block.sum(axis=axes, dtype=np.float64)
 
-# %% ../nbs/04_storage.ipynb #63ab1721
+# %% ../nbs/04_storage.ipynb #ec48a256
 def _node_kind(store, dp):
     "'array' or 'group' for dataset `dp`, from its metadata."
     if store.read_bytes(f'{dp}/.zarray') is not None: return 'array'
@@ -1065,7 +1155,7 @@ def _node_kind(store, dp):
 
 def _dask_chunks(z):
     "Dask chunks for zarr array `z`: whole zarr chunks, about dask's default block size."
-    if 0 in z.shape: return z.chunks
+    if 0 in z.shape or z.dtype.kind in 'OT': return z.chunks   # variable-width items: dask cannot size blocks
     return da.core.normalize_chunks('auto', z.shape, dtype=z.dtype, previous_chunks=z.chunks)
 
 class DamagedDataset:
@@ -1084,16 +1174,6 @@ def _open_node(store, dp):
     import xarray as xr
     try: return xr.open_zarr(store, group=dp, consolidated=False)
     except Exception: return zarr.open_group(store, path=dp, mode='r')
-
-class DatastackTree:
-    "Content listing of a datastack: prints as a tree; in Jupyter, `show_arrays` adds the dask array tables."
-    def __init__(self, text, html=''): self.text, self.html = text, html
-    def __repr__(self): return self.text
-    def __str__(self): return self.text
-    def _repr_html_(self):
-        if not self.html: return None
-        import html
-        return f'<pre>{html.escape(self.text)}</pre>{self.html}'
 
 def _fmt_bytes(n):
     for unit in ('B', 'kB', 'MB', 'GB', 'TB'):
@@ -1121,29 +1201,41 @@ def _tree_lines(store, prefix, names, indent, show_arrays):
             lines += _tree_lines(store, path + '/', kids, indent + ('    ' if last else '│   '), show_arrays)
     return lines
 
-def _tree(store, label, show_arrays=False):
-    names = store.datapaths()
-    text = f'{label}:\n\n/\n' + '\n'.join(_tree_lines(store, '', names, ' ', show_arrays))
+def _tree_text(store, label, show_arrays=False):
+    "The content tree of the datastack open in `store`, headed by `label`."
+    text = f'{label}:\n\n/\n' + '\n'.join(_tree_lines(store, '', store.datapaths(), ' ', show_arrays))
     if store.index.torn:
         text += (f'\n\n({store.index.torn} bytes after the last complete write, left by an interrupted write, are ignored;'
                  ' the next append removes them)')
-    html = ''
-    if show_arrays:
-        for dp in names:
-            try: node = _open_node(store, dp)
-            except CorruptDatastackError: continue
-            if hasattr(node, '_repr_html_'):
-                html += f'- Dataset: <b style="color:brown">{dp}</b>{node._repr_html_()}'
-    return DatastackTree(text, html)
+    return text
 
-def tree(datastack_file, # the .datastack file
-         show_arrays=False): # add chunks and sizes (and, in Jupyter, the dask array tables)
-    "Content tree of `datastack_file` (prints as text)."
+def _arrays_html(store):
+    "HTML tables (dask's and xarray's) of the datasets in `store`, one after the other."
+    from IPython.display import HTML
+    html = ''
+    for dp in store.datapaths():
+        try: node = _open_node(store, dp)
+        except CorruptDatastackError: continue
+        if hasattr(node, '_repr_html_'): html += f'- Dataset: <b style="color:brown">{dp}</b>{node._repr_html_()}'
+    return HTML(html)
+
+def tree_text(datastack_file, # the .datastack file
+              show_arrays=False): # add chunk shapes and sizes in memory and on disk
+    "The content tree of `datastack_file` as text (what `tree` prints)."
     store = DatastackStore(datastack_file)
-    try: return _tree(store, os.fspath(datastack_file), show_arrays)
+    try: return _tree_text(store, os.fspath(datastack_file), show_arrays)
     finally: store.close()
 
-# %% ../nbs/04_storage.ipynb #e6d45a04
+def tree(datastack_file, # the .datastack file
+         show_arrays=False): # also list chunks and sizes, and return the dask array tables as HTML
+    "Print the content tree of `datastack_file`; with `show_arrays`, return the datasets' tables as HTML (shown by Jupyter)."
+    store = DatastackStore(datastack_file)
+    try:
+        print(_tree_text(store, os.fspath(datastack_file), show_arrays))
+        if show_arrays: return _arrays_html(store)
+    finally: store.close()
+
+# %% ../nbs/04_storage.ipynb #2cbed89d
 class DataStack:
     "Read access to a datastack: one attribute and one `datasets` entry per dataset (lazy dask arrays / xarray Datasets)."
     def __init__(self, datastack_file, # the .datastack file
@@ -1156,7 +1248,7 @@ class DataStack:
         self.mode, self.datastack_file, self.verbose = mode, os.fspath(datastack_file), verbose
         self.store, self._attrs = None, []
         self.update_attrs()
-        if verbose: print(self.tree(show_arrays=show_arrays))
+        if verbose: self.tree(show_arrays=show_arrays)
 
     def update_attrs(self):
         "(Re)read the file: picks up datasets appended since it was opened."
@@ -1191,7 +1283,11 @@ class DataStack:
              compute=True): # numpy array (True) or lazy dask array (False)
         "The dataset `datapath`: a numpy array (an xarray.Dataset for stored Datasets); `DatapathError` if absent."
         node = self._node(datapath, latest)
-        return node.compute() if compute else node
+        if not compute: return node
+        res = node.compute()
+        if isinstance(node, da.Array) and getattr(res, 'dtype', None) != node.dtype:
+            res = np.asarray(res, dtype=node.dtype)    # dask returns 0-d strings as scalars of their own width
+        return res
 
     def read_list(self, datapath, # dataset written by append_list
                   latest=True, # the latest version
@@ -1214,18 +1310,18 @@ class DataStack:
         dp = self.latest(datapath) if latest else datapath
         return dict(zarr.open_array(self.store, path=dp, mode='r').attrs)
 
-    def tree(self, show_arrays=False): # add chunks and sizes
-        "Content tree of the datastack file."
+    def tree(self, show_arrays=False): # also list chunks and sizes, and return the dask array tables as HTML
+        "Print the content tree of the datastack file (see `tree`)."
         return tree(self.datastack_file, show_arrays=show_arrays)
 
-    def close(self):
+    def close(self, verbose=True): # print which file was closed
         "Close the file."
         if self.store is not None: self.store.close()
         self.mode = 'closed'
-        if self.verbose: print(f'Closed: {self.datastack_file}')
+        if verbose: print(f'Closed: {self.datastack_file}')
 
     def __enter__(self): return self
-    def __exit__(self, *exc): self.close()
+    def __exit__(self, *exc): self.close(verbose=False)
     def __repr__(self):
         return f"DataStack('{self.datastack_file}', {self.mode!r}) with {len(self.datapath_list)} datasets: {', '.join(self.datapath_list)}"
 
@@ -1257,7 +1353,7 @@ def max_and_sum_spectra(datastack_file, # the .datastack file
         finally: bar.close()
     return y_max, y_sum / int(np.prod(arr.shape[:-1]))
 
-# %% ../nbs/04_storage.ipynb #70853a7a
+# %% ../nbs/04_storage.ipynb #fa0e34ea
 _ZARR_LAYOUT_KEYS = ('chunks', 'preferred_chunks', 'shards', 'compressors', 'compressor', 'filters', 'serializer',
                      'write_empty_chunks', 'chunk_key_encoding')
 
@@ -1275,17 +1371,19 @@ def _prepare_dataset(ds):
 def append_dataset(ds, # xarray.Dataset (or named DataArray), numpy- or dask-backed
                    datapath, # dataset name; an existing name gets one more underscore
                    datastack_file, # the .datastack file (created if missing)
-                   *, progress=False): # progress bar for lazy variables
+                   *, progress=False, # progress bar for lazy variables
+                   timeout=60): # seconds to wait while another process writes to the file (0: fail at once, None: no limit)
     "Store an xarray Dataset (coordinates and attributes included) as a new version of `datapath`; returns the name used."
     import xarray as xr
     from xarray.backends.zarr import encode_zarr_variable
     _check_datapath(datapath)
     if isinstance(ds, xr.DataArray):
-        if ds.name is None: raise ValueError('give the DataArray a name (da.rename("...")) or pass a Dataset')
+        if ds.name is None: raise ValueError(f'cannot store an unnamed DataArray as {datapath!r} in {os.fspath(datastack_file)}: '
+                                             f'name it (arr.rename({datapath!r})) or pass a Dataset')
         ds = ds.to_dataset()
     if not isinstance(ds, xr.Dataset): raise TypeError(f'expected an xarray Dataset, got {type(ds).__name__}')
     ds = _prepare_dataset(ds)
-    with _append_session(datastack_file) as s:
+    with _append_session(datastack_file, timeout=timeout) as s:
         dp = underscorify(datapath, s.datapaths())
         mem = {}
         # metadata of everything, data of the in-memory variables: xarray writes them into a dict
@@ -1302,18 +1400,19 @@ def append_dataset(ds, # xarray.Dataset (or named DataArray), numpy- or dask-bac
         s.commit()
     return dp
 
-# %% ../nbs/04_storage.ipynb #64d8edc2
+# %% ../nbs/04_storage.ipynb #499c2df2
 def repack(datastack_file, # the .datastack file
            select='all', # 'all', or the datapaths to keep (their latest versions)
            overwrite=True, # replace the file (atomically); False writes `<file>_temp` next to it
            verbose=False, # print trees and what is copied
-           *, progress=None): # progress bar (default: when verbose)
+           *, progress=None, # progress bar (default: when verbose)
+           timeout=60): # seconds to wait while another process writes to the file (0: fail at once, None: no limit)
     "Keep only the latest version of each (selected) dataset, renamed without trailing underscores; returns the new file's path."
     path = os.fspath(datastack_file)
     if not os.path.exists(path): raise FileNotFoundError(path)
-    if verbose: print(tree(path))
+    if verbose: tree(path)
     target = path if overwrite else path + '_temp'
-    with _Session(target, create=True) as dst:  # holds the lock of the file it replaces: no append gets lost
+    with _Session(target, create=True, timeout=timeout) as dst:  # holds the lock of the file it replaces: no append gets lost
         reader = DatastackStore(path)           # opened after locking: sees every committed append
         try:
             names = reader.datapaths()
@@ -1342,5 +1441,5 @@ def repack(datastack_file, # the .datastack file
             finally: bar.close()
         finally: reader.close()
         dst.commit()
-    if verbose: print(); print(tree(target))
+    if verbose: print(); tree(target)
     return target

@@ -31,7 +31,7 @@ class DataRepository(DataRepoBase):
         "A `DataProposal` listing the scans of `key` with the repository's pattern."
         return DataProposal(self, key, url=self.repo_url)
 
-# %% ../../nbs/02_filesystem.ipynb #0f3a566d
+# %% ../../nbs/02_filesystem.ipynb #2a14754a
 class DataProposal(DataProposalBase):
     "A proposal whose scans are found by parsing the scan part of a URL pattern."
     def __init__(self, repo, # the repository
@@ -66,13 +66,7 @@ class DataProposal(DataProposalBase):
 
     def __str__(self): return f'{self.key} ({self.url})'
 
-    def _repr_html_(self):
-        if not self._listing(refresh=True): return f'<p>No scans match <code>{self.url}</code></p>'
-        return super()._repr_html_()
-
-    def __repr__(self):
-        if not self._listing(refresh=True): return f'No scans match {self.url}'
-        return super().__repr__()
+    def _empty_message(self): return f'No scans match {self.url}'
 
 # %% ../../nbs/02_filesystem.ipynb #8eac5cdb
 class FileScan(DataScanBase):
