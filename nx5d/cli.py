@@ -44,7 +44,7 @@ def open_repository(url:str, # repository URL pattern with {proposal} and {scan}
     if fmt == 'auto': fmt = _guess_format(url, **opts)
     return repository_class(fmt)(url, spice_url=spice_url, **opts)
 
-# %% ../nbs/06_cli.ipynb #30c8239f
+# %% ../nbs/06_cli.ipynb #745ef1a2
 def _repo_options(p):
     p.add_argument('url', help='repository URL pattern with {proposal} and {scan}')
     p.add_argument('--format', default='auto', help=f'repository classes: auto, {", ".join(FORMATS)} (default auto)')
@@ -64,9 +64,11 @@ def make_parser()->argparse.ArgumentParser:
     s = sub.add_parser('show', help="a scan's summary and its spice view")
     _repo_options(s); s.add_argument('proposal'); s.add_argument('scan', help='scan key or handle')
     s = sub.add_parser('cook', help='cook a scan and store the result in a datastack')
-    _repo_options(s); s.add_argument('proposal'); s.add_argument('scan', help='scan key or handle')
-    s.add_argument('-o', '--out', required=True, metavar='OUT.datastack', help='datastack to add the result to (created if missing)')
-    s.add_argument('--name', default=None, help='dataset name (default: <proposal handle>_<scan handle>)')
+    _repo_options(s); s.add_argument('proposal'); s.add_argument('scan', nargs='+', help='scan keys, handles or patterns (0917*, all)')
+    s.add_argument('-o', '--out', required=True, metavar='OUT.datastack', help='datastack to add the results to (created if missing)')
+    s.add_argument('--name', default=None, help='dataset name template (default: {proposal}_{scan}, the handles)')
+    s.add_argument('--cluster', default=None, metavar='ADDRESS', help='dask scheduler to cook on (default: local processes for several scans)')
+    s.add_argument('--workers', type=int, default=None, help='local worker processes for several scans (default: one per core; 0: here, serially)')
     sub.add_parser('spice', help='show and change spice (nx5d spice --help)', add_help=False)
     d = sub.add_parser('datastack', help='look into, convert and repack .datastack files')
     dsub = d.add_subparsers(dest='action', metavar='ACTION', required=True)
@@ -88,7 +90,7 @@ def make_parser()->argparse.ArgumentParser:
     s.add_argument('--debug', action='store_true', default=argparse.SUPPRESS, help='show tracebacks')
     return p
 
-# %% ../nbs/06_cli.ipynb #dedd9a82
+# %% ../nbs/06_cli.ipynb #bc80f1c4
 def _opts(a):
     from nx5d.spice import parse_assignments
     return parse_assignments(a.option, 'option')
@@ -128,30 +130,20 @@ def cmd_show(a, out)->int:
         print(f'\nspice:\n{v!r}' if len(v) else '\nspice: none applies to this scan', file=out)
     return 0
 
-def _writable(path):
-    "Raise a clear error now if `path` cannot be written, rather than after a long computation."
-    import tempfile
-    d = os.path.dirname(os.path.abspath(path))
-    if os.path.isdir(path): raise IsADirectoryError(f'cannot write {path}: it is a folder')
-    if not os.path.isdir(d): raise FileNotFoundError(f'cannot write {path}: folder {d} does not exist')
-    try: tempfile.TemporaryFile(dir=d).close()       # the real test: permissions, read-only mounts, /proc
-    except OSError as e: raise PermissionError(f'cannot write {path}: {e.strerror or e}') from None
-    if os.path.exists(path) and not os.access(path, os.W_OK): raise PermissionError(f'cannot write {path}: permission denied')
-
 def cmd_cook(a, out)->int:
-    "`nx5d cook URL PROPOSAL SCAN -o OUT.datastack`"
-    from nx5d.storage import append, append_dataset
-    import xarray as xr, numpy as np
-    _writable(a.out)
-    s = _pick(_pick(_repo(a), a.proposal), a.scan)
-    if hasattr(s, 'progress'): s.progress = sys.stderr.isatty()
-    res = s.cooked
-    name = a.name or f'{s.proposal.handle}_{s.handle}'
-    if isinstance(res, (xr.Dataset, xr.DataArray)): used = append_dataset(res, name, a.out)
-    elif isinstance(res, np.ndarray) or hasattr(res, 'dask'): used = append(res, name, a.out)
-    else: raise TypeError(f'cannot store the cooked data of scan {s.key} ({type(res).__name__}): a datastack holds arrays and xarray Datasets')
-    print(f'{s.proposal.key}/{s.key} -> {a.out}: {used}', file=out)
-    return 0
+    "`nx5d cook URL PROPOSAL SCAN [SCAN ...] -o OUT.datastack`: one scan here, several on a cluster (`cook_scans`)."
+    from nx5d.storage import check_writable
+    from nx5d.scaleout import cook_scans
+    check_writable(a.out)
+    p = _pick(_repo(a), a.proposal)
+    one = len(a.scan) == 1 and '*' not in a.scan[0] and a.scan[0] != 'all' and a.cluster is None and a.workers is None
+    rep = cook_scans(p, a.scan, a.out, client=a.cluster, workers=0 if one else a.workers,
+                     datapath=a.name or '{proposal}_{scan}', progress=sys.stderr.isatty())
+    if a.json: print(json.dumps(rep.records(), default=str, indent=1), file=out)
+    for r in rep:
+        if r.status == 'ok' and not a.json: print(f'{r.proposal}/{r.scan} -> {a.out}: {r.datapath}', file=out)
+        elif r.status != 'ok': print(f'nx5d: error: scan {r.scan} ({r.stage}): {r.error}', file=sys.stderr)
+    return 0 if rep.ok else 1
 
 def cmd_datastack(a, out)->int:
     "`nx5d datastack tree|convert|repack ...`"
@@ -160,7 +152,7 @@ def cmd_datastack(a, out)->int:
         print(storage.tree_text(a.file, show_arrays=a.arrays), file=out)
     elif a.action == 'convert':
         dest = a.out or storage._default_datastack_file(a.raw)
-        _writable(dest)
+        storage.check_writable(dest)
         path = storage.raw_to_datastack(a.raw, a.rpl, dest, verbose=False, sigma=a.sigma, flip_vertical=not a.keep_rows,
                                         flip_horizontal=not a.keep_columns, progress=sys.stderr.isatty())
         print(storage.tree_text(path), file=out)

@@ -283,7 +283,7 @@ class CookReport:
         body = ''.join('<tr>' + ''.join(f'<td>{html.escape(str(v))}</td>' for v in r) + '</tr>' for r in self._rows())
         return f'<p>{html.escape(self.summary())}</p><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
-# %% ../nbs/07_scaleout.ipynb #5b40816b
+# %% ../nbs/07_scaleout.ipynb #0e0403b5
 def _datapaths(targets, datapath)->dict:
     "`{(proposal, scan): dataset name}` for the scans, checked and without clashes."
     from nx5d.storage import _check_datapath
@@ -296,13 +296,6 @@ def _datapaths(targets, datapath)->dict:
                                         f'use a datapath template that tells them apart')
         seen[dp], out[(s.proposal.key, s.key)] = f'{s.proposal.key}/{s.key}', dp
     return out
-
-def _check_out(out):
-    "Fail early if the datastack file `out` cannot be written."
-    d = os.path.dirname(os.path.abspath(out))
-    if os.path.isdir(out): raise IsADirectoryError(f'cannot write the datastack {out}: it is a folder')
-    if not os.path.isdir(d): raise FileNotFoundError(f'cannot write the datastack {out}: folder {d} does not exist')
-    if not os.access(d, os.W_OK): raise PermissionError(f'cannot write the datastack {out}: folder {d} is not writable')
 
 def store_result(value, # a cooked result: xarray Dataset or named DataArray, or a numeric array
                  datapath:str, # dataset name (a new version if it exists)
@@ -375,7 +368,7 @@ def _bar(total, progress):
     show = _interactive() if progress is None else bool(progress)
     return tqdm(total=total, unit='scan', desc='cooking', disable=not show)
 
-# %% ../nbs/07_scaleout.ipynb #88884f03
+# %% ../nbs/07_scaleout.ipynb #38128da8
 def cook_scans(source, # a repository or a proposal
                scans='all', # 'all', a key, handle or glob pattern ('0917*'; 'PROPOSAL/SCAN' on a repository), scan objects, or a list
                out=None, # datastack file for the results (one dataset per scan); None keeps them in the report
@@ -386,9 +379,10 @@ def cook_scans(source, # a repository or a proposal
                progress:bool=None # progress bar (None: when somebody watches)
               )->CookReport:
     "Cook many scans in parallel on a dask.distributed cluster (or local processes); store each result in `out`."
+    from nx5d.storage import check_writable
     t0 = time.perf_counter()
     targets = select_scans(source, scans)
-    if out is not None: out = os.fspath(out); _check_out(out)
+    if out is not None: out = check_writable(out)
     names = _datapaths(targets, datapath) if out is not None else {}
     results, todo, repos = [], [], {}
     for s in targets:

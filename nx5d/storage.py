@@ -5,8 +5,8 @@
 # %% auto #0
 __all__ = ['DATASTACK_EXT', 'L', 'CUBE_CHUNKS', 'Layers', 'DatastackError', 'DatapathError', 'CorruptDatastackError',
            'DatastackBusyError', 'RplError', 'DatastackStore', 'underscorify', 'append', 'append_list', 'RplHeader',
-           'read_rpl', 'write_raw_rpl', 'smooth_spectra', 'raw_to_datastack', 'DamagedDataset', 'tree_text', 'tree',
-           'DataStack', 'max_and_sum_spectra', 'append_dataset', 'repack']
+           'read_rpl', 'write_raw_rpl', 'smooth_spectra', 'check_writable', 'raw_to_datastack', 'DamagedDataset',
+           'tree_text', 'tree', 'DataStack', 'max_and_sum_spectra', 'append_dataset', 'repack']
 
 # %% ../nbs/04_storage.ipynb #51d4037c
 import os, re, sys, json, time, zlib, socket, struct, tempfile, numbers, functools, itertools, threading
@@ -754,7 +754,7 @@ def _block_shape(shape, chunks, itemsize, target=32 << 20):
         block[ax] = min(shape[ax], block[ax] * k) if shape[ax] else 1
     return tuple(block)
 
-# %% ../nbs/04_storage.ipynb #2375a340
+# %% ../nbs/04_storage.ipynb #d991de83
 def _active_client():
     "The dask.distributed client that dask computations currently go to, if any."
     sched = dask.base.get_scheduler()
@@ -793,7 +793,7 @@ def _stream(tasks, consume):
         futures = client.compute(list(tasks))
         where = {f.key: i for i, f in enumerate(futures)}
         try:
-            for f in as_completed(futures):
+            for f in as_completed(futures, loop=client.loop):
                 consume(where[f.key], f.result().take()); f.release()
         finally: client.cancel(futures)
         return
@@ -1068,6 +1068,20 @@ def smooth_spectra(x, # array of spectra, channels on the last axis
             t = min(tile, D - j)
             out[p:p + batch, j:j + t] = xp[:, j:j + t + 2 * r] @ K[:t + 2 * r, :t]
     return out.reshape(shape)
+
+# %% ../nbs/04_storage.ipynb #ee9a21c5
+def check_writable(path # the datastack file about to be written
+                  )->str:
+    "Return `path` if a datastack can be written there, else raise an error that says why."
+    import tempfile
+    path = os.fspath(path)
+    d = os.path.dirname(os.path.abspath(path))
+    if os.path.isdir(path): raise IsADirectoryError(f'cannot write the datastack {path}: it is a folder')
+    if not os.path.isdir(d): raise FileNotFoundError(f'cannot write the datastack {path}: folder {d} does not exist')
+    try: tempfile.TemporaryFile(dir=d).close()
+    except OSError as e: raise PermissionError(f'cannot write the datastack {path}: {e.strerror or e}') from None
+    if os.path.exists(path) and not os.access(path, os.W_OK): raise PermissionError(f'cannot write the datastack {path}: permission denied')
+    return path
 
 # %% ../nbs/04_storage.ipynb #6cb67120
 CUBE_CHUNKS = (32, 32, 256)
