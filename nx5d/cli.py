@@ -6,8 +6,8 @@
 __all__ = ['FORMATS', 'COMMANDS', 'repository_class', 'open_repository', 'make_parser', 'cmd_ls', 'cmd_show', 'cmd_cook',
            'cmd_datastack', 'cmd_demo', 'main']
 
-# %% ../nbs/06_cli.ipynb #567138db
-import os, sys, json, argparse, importlib, traceback, warnings, contextlib
+# %% ../nbs/06_cli.ipynb #7948b0d7
+import sys, json, argparse, importlib, traceback, warnings, contextlib
 import nx5d
 from .urls import split_url
 
