@@ -8,9 +8,10 @@ for the default `FileScan` (one `isdir` per scan) and for a scan class with a co
 
     python bench/bench_repo.py [--scans 5000] [--repeat 5]
 """
-import argparse, os, statistics, tempfile, time, shutil
+import argparse, os, tempfile, shutil
 from nx5d.repo.filesystem import DataRepository, DataProposal
 from nx5d.repo.base import DataScanBase
+from bench_urls import median_time as timed   # same directory: run as python bench/bench_repo.py
 
 
 class ConstScan(DataScanBase):
@@ -21,13 +22,6 @@ class ConstProposal(DataProposal):
 
 class ConstRepo(DataRepository):
     def _proposal(self, key): return ConstProposal(self, key, url=self.repo_url)
-
-
-def timed(fn, repeat):
-    ts = []
-    for _ in range(repeat):
-        t0 = time.perf_counter(); fn(); ts.append(time.perf_counter() - t0)
-    return statistics.median(ts)
 
 
 def main():

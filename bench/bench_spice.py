@@ -7,7 +7,7 @@ Run from the repository root:
 Baselines measured in the same run: one `os.stat` of the spice folder, and one `os.scandir` listing of it
 (what a view would cost at least if it re-listed the folder every time).
 """
-import os, sys, time, json, random, shutil, argparse, tempfile, statistics
+import os, time, random, shutil, argparse, tempfile, statistics
 from nx5d.spice import open_spice, make_record, dump_record, RACY_SECONDS
 
 
