@@ -25,7 +25,7 @@ def check_key(key:str, # a proposal or scan key
 # %% ../nbs/00_urls.ipynb #7cf330c2
 import functools
 
-# %% ../nbs/00_urls.ipynb #a55b6dd2
+# %% ../nbs/00_urls.ipynb #40dc1f06
 _DIGITS = re.compile(r'\d+')
 
 def _run(m):
@@ -43,7 +43,9 @@ def sort_keys(keys # keys to sort
              )->list:
     "`keys` in natural order (fast path for all-digit keys, the usual scan numbers)."
     keys = list(keys)
-    if all(map(str.isdecimal, keys)): return sorted(sorted(keys), key=int)
+    if all(map(str.isdecimal, keys)):
+        if len(set(map(len, keys))) <= 1: return sorted(keys)   # equal-width numbers: text order is number order
+        return sorted(sorted(keys), key=int)
     return sorted(keys, key=natural_key)
 
 # %% ../nbs/00_urls.ipynb #ad69ead0
@@ -364,11 +366,13 @@ def list_keys(pattern:'UrlPattern', # the URL pattern
                 vals |= {k[field] for k in _walk_anchor(root, asegs, _deepest([s for s in asegs if s], field), b)}
     return sort_keys(_fillable(vals, pattern))
 
-# %% ../nbs/00_urls.ipynb #a003e8ee
+# %% ../nbs/00_urls.ipynb #5496430a
 import warnings
 
 def _fillable(vals, pattern):
     "The values in `vals` that `check_key` accepts; warn about the others."
+    vals = list(vals)
+    if not _BAD_KEY_CHARS.search(''.join(vals)) and not {'', '.', '..'} & set(vals): return vals   # one scan for all
     ok, bad = [], []
     for v in vals:
         try: ok.append(check_key(v))
