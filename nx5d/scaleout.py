@@ -312,7 +312,7 @@ def store_result(value, # a cooked result: xarray Dataset or named DataArray, or
         return append(value, datapath, out, attrs={'nx5d_cook': json.loads(prov)})
     raise TypeError(f'a datastack stores xarray Datasets and numeric arrays, not {type(value).__name__}')
 
-# %% ../nbs/07_scaleout.ipynb #26b5d73f
+# %% ../nbs/07_scaleout.ipynb #1a669a43
 def local_cluster(n_workers:int=None, # worker processes (default: one per core)
                   **kw # further `LocalCluster` options; they take precedence
                  ):
@@ -321,8 +321,13 @@ def local_cluster(n_workers:int=None, # worker processes (default: one per core)
     from distributed import LocalCluster
     opts = dict(n_workers=n_workers or os.cpu_count() or 1, threads_per_worker=1, processes=True, host='127.0.0.1',
                 dashboard_address=None, silence_logs=logging.ERROR)
-    with dask.config.set({'distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_': None}):
-        return LocalCluster(**{**opts, **kw})
+    # an earlier cluster in this process may have left the variable in os.environ, where workers inherit it
+    inherited = os.environ.pop('MALLOC_TRIM_THRESHOLD_', None)
+    try:
+        with dask.config.set({'distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_': None}):
+            return LocalCluster(**{**opts, **kw})
+    finally:
+        if inherited is not None: os.environ['MALLOC_TRIM_THRESHOLD_'] = inherited
 
 @contextlib.contextmanager
 def _cluster(client, workers, n):
