@@ -181,7 +181,7 @@ def check_options(scheme:str, # URL scheme the options are for
     where = 'local files take no storage options' if scheme == 'file' else f'not a {scheme}:// storage option'
     raise TypeError(f'unexpected option(s) {", ".join(hints)}: {where}')
 
-# %% ../nbs/00_urls.ipynb #919a78f2
+# %% ../nbs/00_urls.ipynb #b2009526
 class Storage:
     "The few file-system operations that listing and loading need: local disks directly, the rest through fsspec."
     def __init__(self, scheme:str, # `file`, `http`, `https` or `s3`
@@ -200,6 +200,14 @@ class Storage:
             name = e['name'].rstrip('/').rsplit('/', 1)[-1]
             out.append((unquote(name) if self.scheme.startswith('http') else name, e['type'] == 'directory'))
         return out
+
+    def names(self, path:str, # a folder
+              dirs_only:bool=False # only its sub-folders
+             )->list:
+        "Names of the entries (or sub-folders) of `path`; locally straight from the folder listing, no `stat`."
+        if not self.local: return [n for n, d in self.listdir(path) if d or not dirs_only]
+        with os.scandir(path) as it:
+            return [e.name for e in it if e.is_dir()] if dirs_only else [e.name for e in it]
 
     def isdir(self, path:str)->bool:
         "Whether `path` is a folder."
@@ -243,39 +251,39 @@ def _host_and_path(scheme, document):
         return m.group(1), m.group(2) or ''
     return '', document
 
-# %% ../nbs/00_urls.ipynb #6e865f10
+# %% ../nbs/00_urls.ipynb #1dc4f1a7
 def _walk(store, host, segs, stop, bound, final_dir, collect=None):
     "All `(path, keys)` matching `segs[:stop+1]` (or, with `collect`, the set of that key's values)."
     first = next((i for i, s in enumerate(segs) if _open_fields(s, bound)), len(segs))
     first = min(first, stop + 1)
     root = host + '/'.join(_fill(s, {k: store.encode(v) for k, v in bound.items()}) for s in segs[:first])
     if first <= stop and not store.isdir(root or '/'): raise FileNotFoundError(f'repository root not found: {root}')
-    found = [(root, dict(bound))]
+    found, values = [(root, dict(bound))], set()
     for i in range(first, stop + 1):
         seg, nxt = segs[i], []
         if not seg: continue
-        want_dir = i < len(segs) - 1 or final_dir
+        want_dir, last = i < len(segs) - 1 or final_dir, collect is not None and i == stop
         for path, b in found:
             if not _open_fields(seg, b):
                 p = path + '/' + _fill(seg, {k: store.encode(v) for k, v in b.items()})
                 if (store.isdir(p) if want_dir else store.exists(p)): nxt.append((p, b))
                 continue
-            try: entries = store.listdir(path or '/')
+            try: names = store.names(path or '/', dirs_only=want_dir)
             except (FileNotFoundError, NotADirectoryError): continue
-            if want_dir: entries = [e for e in entries if e[1]]
-            nxt += _match(seg, b, entries, path, store.encode, collect if i == stop else None)
+            if last: values.update(_match(seg, b, names, path, store.encode, collect))
+            else: nxt += _match(seg, b, names, path, store.encode, None)
         found = nxt
     if collect is None: return found
-    return {v if isinstance(v, str) else v[1][collect] for v in found}
+    return values | {b[collect] for _, b in found}
 
-def _match(seg, b, entries, path, enc, collect):
-    "Entries matching segment `seg`: `(path, keys)` pairs, or just the `collect` values (no paths, no dicts)."
+def _match(seg, b, names, path, enc, collect):
+    "Names matching segment `seg`: `(path, keys)` pairs, or just the `collect` values (no paths, no dicts)."
     if len(seg) == 1:   # a bare placeholder: the name is the key, no regex needed
-        names = [n for n, _ in entries if n[0] != '.']
+        names = [n for n in names if n[0] != '.']
         if collect: return names
         return [(f'{path}/{enc(n)}', {**b, seg[0][1]: n}) for n in names]
     rx, hidden_ok = _segment_regex(seg, b), isinstance(seg[0], str) and seg[0].startswith('.')
-    ms = [m for n, _ in entries if hidden_ok or n[0] != '.' for m in [rx.match(n)] if m]
+    ms = [m for n in names if hidden_ok or n[0] != '.' for m in [rx.match(n)] if m]
     if collect: return [b[collect] if collect in b else m.group(collect) for m in ms]
     return [(f'{path}/{enc(m.string)}', {**b, **m.groupdict()}) for m in ms]
 
