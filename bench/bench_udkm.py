@@ -74,7 +74,7 @@ def child(mode, scan, reduce):
         out['wall'] = time.perf_counter() - t
         out['maps'] = list(rsm.qdata.shape)
     else:
-        ds = fs_load_data(scan, reduce=reduce, lazy=False)            # not timed: the floor starts from memory
+        ds = fs_load_data(scan, reduce=reduce, mode='mean', lazy=False)   # not timed: the floor starts from memory, binned as cooking bins
         frames, theta = ds.images.values, ds.Theta.values
         hxrd = area_geometry(s, frames.shape[1:])
         rng = _grid_range(s, hxrd, np.unique(theta), {})
