@@ -23,7 +23,7 @@ def check_key(key:str, # a proposal or scan key
     return key
 
 # %% ../nbs/00_urls.ipynb #7cf330c2
-import functools
+import functools, operator, os
 
 # %% ../nbs/00_urls.ipynb #40dc1f06
 _DIGITS = re.compile(r'\d+')
@@ -39,14 +39,38 @@ def natural_key(key:str # a key to sort
     "Sort key that compares digit runs in `key` as numbers (`s9` < `s10`); ties keep plain string order."
     return _DIGITS.sub(_run, key) + '\x00' + key
 
+_TRAILING_DIGITS = re.compile(r'\d+$')
+
+def _numbered_ranks(keys:list # keys to rank
+                   )->list:
+    "`natural_key` of each key, computed in bulk when all are one prefix plus an ASCII number (`scan_7`), else `None`."
+    pre = _TRAILING_DIGITS.sub('', os.path.commonprefix(keys))
+    tails = list(map(operator.itemgetter(slice(len(pre), None)), keys))
+    digits = ''.join(tails)
+    if not all(tails) or not (digits.isascii() and digits.isdecimal()): return None
+    runs, head = [t.lstrip('0') or '0' for t in tails], _DIGITS.sub(_run, pre)
+    return [f'{head}{chr(0x30 + len(r))}{r}\x00{k}' for r, k in zip(runs, keys)]   # what `_run` makes of the number
+
+_RANKS, _RANKS_MAX = {}, 1 << 17   # natural sort keys of listed keys: grows up to _RANKS_MAX, never shrinks
+
+def _ranks(keys:list # keys about to be sorted
+          )->dict:
+    "A mapping from each of `keys` to its `natural_key`, from the cache where possible."
+    missing = [k for k in keys if k not in _RANKS]
+    if not missing: return _RANKS
+    new = dict(zip(missing, _numbered_ranks(missing) or map(natural_key.__wrapped__, missing)))
+    if len(_RANKS) + len(new) > _RANKS_MAX: return {k: new[k] if k in new else _RANKS[k] for k in keys}
+    _RANKS.update(new)
+    return _RANKS
+
 def sort_keys(keys # keys to sort
              )->list:
-    "`keys` in natural order (fast path for all-digit keys, the usual scan numbers)."
+    "`keys` in natural order (fast paths for numbered keys, the usual scan names)."
     keys = list(keys)
     if all(map(str.isdecimal, keys)):
         if len(set(map(len, keys))) <= 1: return sorted(keys)   # equal-width numbers: text order is number order
         return sorted(sorted(keys), key=int)
-    return sorted(keys, key=natural_key)
+    return sorted(keys, key=_ranks(keys).__getitem__)
 
 # %% ../nbs/00_urls.ipynb #ad69ead0
 SCHEMES = ('file', 'http', 'https', 's3')
@@ -69,9 +93,6 @@ def tokens(template:str # text with `{proposal}`/`{scan}` placeholders
     if '{' in rest or '}' in rest: raise ValueError(f'unbalanced braces in {template!r}')
     if rest: out.append(rest)
     return out
-
-# %% ../nbs/00_urls.ipynb #632f1ffa
-import os
 
 # %% ../nbs/00_urls.ipynb #a0a04b30
 def split_url(url:str # `scheme://document#anchor`, or a plain local path
