@@ -47,7 +47,8 @@ def _docs_url():
 
 def _links(md):
     "Links to sibling notebooks point at their pages on the docs site (README lives outside nbs/)."
-    return re.sub(r'\]\(([\w-]+)\.ipynb\)', lambda m: f']({_docs_url()}/{m.group(1)}.html)', md)
+    base = _docs_url()
+    return re.sub(r'\]\(([\w-]+)\.ipynb\)', lambda m: f']({base}/{m.group(1)}.html)', md)
 
 
 def render(nb_path=root / 'nbs' / 'index.ipynb'):

@@ -12,7 +12,7 @@ __all__ = ['BIN_MODES', 'FRAME_NAME', 'HC_EV_ANGSTROM', 'MANIFEST_COLUMNS', 'RSM
            'make_repository', 'plot_rsm', 'demo']
 
 # %% ../nbs/05_udkm.ipynb #9bb29156
-import os, re, io, sys, json, math, struct, warnings, tempfile, threading, urllib.parse
+import os, re, io, sys, json, math, struct, warnings, tempfile, threading
 from pathlib import Path
 from dataclasses import dataclass, asdict, fields, replace
 from concurrent.futures import ThreadPoolExecutor
@@ -366,13 +366,9 @@ class ScanFolder:
                  storage_options:dict=None # fsspec options for remote folders (endpoint, credentials, ...)
                 ):
         loc = location if isinstance(location, str) else os.fspath(location)
-        if '://' not in loc or loc.startswith('file://'):
-            self.scheme = 'file'
-            self.path = urllib.parse.unquote(urllib.parse.urlparse(loc).path) if loc.startswith('file://') else loc
-        else:
-            scheme, doc, anchor = split_url(loc)
-            if anchor is not None: raise UdkmFormatError(f'{loc}: a UDKM scan is a folder, not a document with an anchor')
-            self.scheme, self.path = scheme, doc.rstrip('/')
+        scheme, doc, anchor = split_url(loc)   # as every URL of the project: no %-decoding of paths, absolute paths
+        if anchor is not None: raise UdkmFormatError(f'{loc}: a UDKM scan is a folder, not a document with an anchor')
+        self.scheme, self.path = scheme, doc.rstrip('/') or '/'
         self.options, self._storage = dict(storage_options or {}), None
 
     @property

@@ -9,7 +9,7 @@ __all__ = ['cache', 'COLUMNS', 'nbytes', 'parse_bytes', 'DataCache', 'DataRepoBa
 import os, sys, html, difflib, threading, time, weakref
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
-from ..urls import check_handle, natural_key
+from ..urls import check_handle, sort_keys
 
 # %% ../../nbs/01_repo_base.ipynb #10be9d9e
 def nbytes(obj)->int:
@@ -52,6 +52,7 @@ class DataCache:
                 ):
         self.max_bytes = _default_limit() if max_bytes is None else max_bytes
         self._d, self._lock, self.nbytes = OrderedDict(), threading.RLock(), 0
+        self._owned = {}   # token -> the keys `(token, ...)` cached for it, so that `forget` need not walk the cache
 
     def get(self, key):
         "`(True, value)` if `key` is cached (and mark it recently used), else `(False, None)`."
@@ -67,22 +68,28 @@ class DataCache:
             self.pop(key)
             if size > self.max_bytes: return False
             self._d[key], self.nbytes = (value, size), self.nbytes + size
+            if isinstance(key, tuple) and key: self._owned.setdefault(key[0], set()).add(key)
             while self.nbytes > self.max_bytes: self.pop(next(iter(self._d)))
             return True
 
     def pop(self, key):
         "Forget `key` (if cached)."
         with self._lock:
-            if key in self._d: self.nbytes -= self._d.pop(key)[1]
+            if key not in self._d: return
+            self.nbytes -= self._d.pop(key)[1]
+            owned = self._owned.get(key[0]) if isinstance(key, tuple) and key else None
+            if owned is not None:
+                owned.discard(key)
+                if not owned: del self._owned[key[0]]
 
     def forget(self, token):
         "Forget every entry whose key starts with `token` (a scan's entries, when the scan is gone)."
         with self._lock:
-            for k in [k for k in self._d if isinstance(k, tuple) and k and k[0] == token]: self.pop(k)
+            for k in list(self._owned.get(token, ())): self.pop(k)
 
     def clear(self):
         "Forget everything."
-        with self._lock: self._d.clear(); self.nbytes = 0
+        with self._lock: self._d.clear(); self._owned.clear(); self.nbytes = 0
 
     def __len__(self): return len(self._d)
     def __repr__(self): return f'DataCache({len(self)} items, {self.nbytes/2**20:.1f} of {self.max_bytes/2**20:.0f} MiB)'
@@ -122,7 +129,7 @@ class _Container:
                 check_handle(h, k)
                 if h in h2k: raise ValueError(f'{self._kind} {self!s}: keys {h2k[h]!r} and {k!r} both give the handle {h!r}')
                 h2k[h] = k
-            st['keys'], st['h2k'] = k2h, h2k
+            st['keys'], st['h2k'], st['order'] = k2h, h2k, sort_keys(k2h)
             hidden = sorted(h for h in h2k if hasattr(type(self), h))
             if hidden:
                 import warnings
@@ -134,14 +141,15 @@ class _Container:
         "List again after a lookup missed — at most once a second, so probing attributes stays cheap."
         if time.monotonic() - self._nx5d_state().get('listed_at', 0) > 1.0: self._relist()
 
-    def _listing(self, refresh=False)->dict:
+    def _listing(self)->dict:
         st = self._nx5d_state()
-        if refresh or st['keys'] is None: self._relist()
+        if st['keys'] is None: self._relist()
         return st['keys']
 
     def keys(self)->list:
         "Keys of all children, in natural order."
-        return sorted(self._listing(), key=natural_key)
+        self._listing()
+        return list(self._nx5d_state()['order'])   # sorted once per listing
 
     def handles(self)->list:
         "Handles of all children, in key order."
@@ -360,7 +368,8 @@ class DataScanBase:
                 ):
         self.proposal, self.key = parent_proposal, scan_key
         self._nx5d_token = next(_tokens)
-        weakref.finalize(self, cache.forget, self._nx5d_token)   # a scan that is gone frees its cached data
+        gone = weakref.finalize(self, cache.forget, self._nx5d_token)   # a scan that is gone frees its cached data
+        gone.atexit = False   # at exit the whole cache goes anyway: no per-scan clean-up then
 
     @property
     def repo(self): return self.proposal.repo
