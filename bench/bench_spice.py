@@ -7,7 +7,7 @@ Run from the repository root:
 Baselines measured in the same run: one `os.stat` of the spice folder, and one `os.scandir` listing of it
 (what a view would cost at least if it re-listed the folder every time).
 """
-import os, time, random, shutil, argparse, tempfile, statistics
+import os, time, random, shutil, argparse, tempfile, statistics, warnings
 from nx5d.spice import open_spice, make_record, dump_record, RACY_SECONDS
 
 
@@ -73,6 +73,19 @@ def main():
             return dt
         t_new = statistics.mean(write_then_view() for _ in range(20))
 
+        # a record nobody may read (another user's file without read permission): views must stay cheap
+        den = open_spice(url, 'p1')
+        blocked, real_read = sorted(os.listdir(folder))[0], den.store._read
+        def no_access(name):
+            if name == blocked: raise PermissionError(13, 'Permission denied', name)
+            return real_read(name)
+        den.store._read = no_access
+        with warnings.catch_warnings():
+            warnings.simplefilter('ignore'); den.view(keys[0])
+        time.sleep(RACY_SECONDS + 0.2); den.view(keys[0])
+        it3 = iter(keys)
+        t_denied = per_call(lambda: den.view(next(it3)), a.views)
+
         # baselines
         t_stat = per_call(lambda: os.stat(folder), 10_000)
         t_scandir = per_call(lambda: sum(1 for _ in os.scandir(folder)), 50)
@@ -92,6 +105,7 @@ def main():
         print(f'  view, in-memory store, new viewpoint     {us(t_mem)}')
         print(f'  view while folder is racy (re-lists it)  {us(t_racy)}')
         print(f'  first view after another writer\'s record {us(t_new)}')
+        print(f'  view with one unreadable record, new vp  {us(t_denied)}')
         print(f'  baseline: os.stat(folder)                {us(t_stat)}')
         print(f'  baseline: one os.scandir of the folder   {us(t_scandir)}')
         print(f'  ratio  scandir / view(new viewpoint)     {t_scandir / t_distinct:9.1f} x')

@@ -357,16 +357,17 @@ class LocalStore(_FolderStore):
         t0 = time.time_ns()
         try: new = self._new_names(os.listdir(self.root))
         except FileNotFoundError: return []
-        recs = []
+        recs, denied = [], set()
         for n in new:
             try: raw = self._read(n)
             except IsADirectoryError: self._skip(n, 'a folder, not a record'); continue
+            except PermissionError as e: self._later(n, e); denied.add(n); continue
             except OSError as e: self._later(n, e); continue
             if raw is None: self._skip(n, f'larger than {MAX_RECORD_BYTES} bytes'); continue
             rec = self._parse(n, raw)
             if rec is not None: recs.append(rec)
         self._forget_gone(new)
-        self._mtime, self._trusted = m, t0 - m > self.racy_ns and not self._retry
+        self._mtime, self._trusted = m, t0 - m > self.racy_ns and set(self._retry) <= denied   # see *Permanent ...*
         return recs
     def write(self, rec:dict):
         "Write `rec` atomically as `<uuid>.json`; never replaces an existing file."

@@ -10,6 +10,7 @@ __all__ = ['DATASTACK_EXT', 'L', 'CUBE_CHUNKS', 'Layers', 'DatastackError', 'Dat
 
 # %% ../nbs/04_storage.ipynb #51d4037c
 import os, re, sys, json, time, zlib, socket, struct, tempfile, numbers, functools, itertools, threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
@@ -1250,6 +1251,21 @@ def tree(datastack_file, # the .datastack file
     finally: store.close()
 
 # %% ../nbs/04_storage.ipynb #2cbed89d
+class _Datasets(Mapping):
+    "The datasets of a datastack by name, each opened when first used (a file can hold thousands)."
+    def __init__(self, store, names): self._store, self._names, self._open = store, list(names), {}
+    def __getitem__(self, dp):
+        node = self._open.get(dp)
+        if node is None:
+            if dp not in self._names: raise KeyError(dp)
+            try: node = _open_node(self._store, dp)
+            except CorruptDatastackError as e: node = DamagedDataset(dp, e)
+            node = self._open.setdefault(dp, node)
+        return node
+    def __iter__(self): return iter(self._names)
+    def __len__(self): return len(self._names)
+    def __repr__(self): return f'<{len(self)} datasets: {", ".join(self._names)}>'
+
 class DataStack:
     "Read access to a datastack: one attribute and one `datasets` entry per dataset (lazy dask arrays / xarray Datasets)."
     def __init__(self, datastack_file, # the .datastack file
@@ -1268,17 +1284,19 @@ class DataStack:
         "(Re)read the file: picks up datasets appended since it was opened."
         store = DatastackStore(self.datastack_file)
         if self.store is not None: self.store.close()
-        for a in self._attrs: self.__dict__.pop(a, None)
         self.store = store
         self.datapath_list = store.datapaths()
-        self.datasets = {}
-        for dp in self.datapath_list:
-            try: self.datasets[dp] = _open_node(store, dp)
-            except CorruptDatastackError as e: self.datasets[dp] = DamagedDataset(dp, e)
+        self.datasets = _Datasets(store, self.datapath_list)
         self._attrs = [dp for dp in self.datapath_list if dp.isidentifier() and not hasattr(type(self), dp)
                        and dp not in self.__dict__]
-        for dp in self._attrs: setattr(self, dp, self.datasets[dp])
         self.mode = 'r'
+
+    def __getattr__(self, name):
+        "Datasets as attributes (`ds.maxrf_cube`), opened on first use."
+        if name.startswith('_') or name not in self.__dict__.get('_attrs', ()): raise AttributeError(name)
+        return self.datasets[name]
+
+    def __dir__(self): return sorted(set(super().__dir__()) | set(self._attrs))
 
     @property
     def root(self): return zarr.open_group(self.store, mode='r')
