@@ -820,7 +820,7 @@ def _spice_command(a, repo, out, err)->int:
     p = _data_proposal(a)
     opts = parse_assignments(a.option, 'option')
     if p is None: sp = open_spice(repo, a.proposal, dry=a.dry, **opts)
-    else: sp = open_spice(repo, p.key, dry=a.dry, resolve=p._viewpoint_key, known=lambda: list(p.keys()), **opts)
+    else: sp = open_spice(repo, p.key, dry=a.dry, resolve=p._viewpoint_key, known=p._known_keys, **opts)
     if a.command in ('seed', 'anchor', 'update'):
         n = len(sp.written)
         if a.command == 'seed': rec = sp.seed(a.handle, parse_assignments(a.values), type=a.type)

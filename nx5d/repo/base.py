@@ -282,7 +282,7 @@ class DataProposalBase(_Container):
             if 'spice' not in st:
                 from nx5d.spice import open_spice
                 st['spice'] = open_spice(self.repo.spice_url, self.key, resolve=self._viewpoint_key,
-                                         known=lambda: list(self._listing()), **self.repo.spice_options)
+                                         known=self._known_keys, **self.repo.spice_options)
                 if self.repo._spice_unset:   # nobody chose memory: say so when something is written
                     st['spice'].store.note = (f'spice of proposal {self.key} is kept in memory and is lost when Python '
                         f"stops: pass spice_url='file:///.../{{proposal}}/spice' (or set NX5D_SPICE_REPO) to keep it, "
@@ -290,9 +290,15 @@ class DataProposalBase(_Container):
         return st['spice']
 
     def _viewpoint_key(self, v:str)->str:
-        "A scan key for `v`, which may be a key or a handle."
+        "A scan key for `v`, which may be a key or a handle (of a scan written since the listing, too)."
+        if v not in self._listing() and v not in self._nx5d_state()['h2k']: self._relist_on_miss()
         if v in self._listing(): return v
         return self._nx5d_state()['h2k'].get(v, v)
+
+    def _known_keys(self)->list:
+        "The scan keys for spice's checks, which follow a miss: listed again first if the listing is a second old."
+        self._relist_on_miss()
+        return list(self._listing())
 
     def summaries(self, keys:list=None # scans to summarise; default all
                  )->dict:
