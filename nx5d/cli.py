@@ -97,12 +97,6 @@ def _opts(a):
 
 def _repo(a): return open_repository(a.url, a.format, spice_url=a.spice, **_opts(a))
 
-def _pick(container, name):
-    "A child of `container` by key or handle."
-    if name in container._listing(): return container[name]
-    try: return container[container.key_of(name)]
-    except KeyError: return container[name]       # raises the KeyError that names close matches
-
 def cmd_ls(a, out)->int:
     "`nx5d ls URL [PROPOSAL]`"
     r = _repo(a)
@@ -111,14 +105,14 @@ def cmd_ls(a, out)->int:
         print(json.dumps(k2h, indent=1) if a.json else
               '\n'.join(f'{k}\t{h}' for k, h in k2h.items()) or f'no proposals at {a.url}', file=out)
         return 0
-    p = _pick(r, a.proposal)
+    p = r.child(a.proposal)
     if a.json: print(json.dumps([dict(zip(('scan', 'type', 'integration', 'steps', 'notes'), row)) for row in p.rows()], default=str, indent=1), file=out)
     else: print(repr(p) if len(p) <= p.max_rows else p.table().to_string(), file=out)
     return 0
 
 def cmd_show(a, out)->int:
     "`nx5d show URL PROPOSAL SCAN`"
-    s = _pick(_pick(_repo(a), a.proposal), a.scan)
+    s = _repo(a).child(a.proposal).child(a.scan)
     v = s.spice
     if a.json:
         print(json.dumps({'proposal': s.proposal.key, 'scan': s.key, 'handle': s.handle, 'url': s.url,
@@ -135,7 +129,7 @@ def cmd_cook(a, out)->int:
     from nx5d.storage import check_writable
     from nx5d.scaleout import cook_scans
     check_writable(a.out)
-    p = _pick(_repo(a), a.proposal)
+    p = _repo(a).child(a.proposal)
     one = len(a.scan) == 1 and '*' not in a.scan[0] and a.scan[0] != 'all' and a.cluster is None and a.workers is None
     rep = cook_scans(p, a.scan, a.out, client=a.cluster, workers=0 if one else a.workers,
                      datapath=a.name or '{proposal}_{scan}', progress=sys.stderr.isatty())

@@ -146,21 +146,14 @@ def _matching(container, pattern)->list:
     return [container[k] for k, h in zip(container.keys(), container.handles())
             if fnmatch.fnmatchcase(k, pattern) or fnmatch.fnmatchcase(h, pattern)]
 
-def _named(container, name):
-    "The child of `container` with key or handle `name` (a KeyError naming close matches otherwise)."
-    try: return container[name]
-    except KeyError as e:
-        try: return container[container.key_of(name)]
-        except KeyError: raise e from None
-
 def _in_proposal(prop, spec, quiet=False)->list:
     "Scans of `prop` named by `spec` ('all', a pattern, a key or handle)."
     if spec in ('all', '*'): return list(prop)
     if _is_pattern(spec): return _matching(prop, spec)
     if quiet:
-        try: return [_named(prop, spec)]
+        try: return [prop.child(spec)]
         except KeyError: return []
-    return [_named(prop, spec)]
+    return [prop.child(spec)]
 
 def select_scans(source, # a repository or a proposal
                  scans='all' # 'all', a key, handle or pattern, a scan object, or a list of these (see above)
@@ -176,7 +169,7 @@ def select_scans(source, # a repository or a proposal
         elif isinstance(source, DataProposalBase): got = _in_proposal(source, item)
         else:
             p_spec, _, s_spec = ('*', '/', 'all') if item == 'all' else item.partition('/')
-            props = _matching(source, p_spec) if _is_pattern(p_spec) else [_named(source, p_spec)]
+            props = _matching(source, p_spec) if _is_pattern(p_spec) else [source.child(p_spec)]
             got = [s for p in props for s in _in_proposal(p, s_spec or 'all', quiet=_is_pattern(p_spec))]
         if not got: raise ValueError(f'no scan matches {item!r} in {source}')
         for s in got: found.setdefault((s.proposal.key, s.key), s)

@@ -810,10 +810,7 @@ def _data_proposal(a):
     if a.data is None: return None
     from nx5d.cli import open_repository   # here, not at the top: nx5d.cli imports this module
     r = open_repository(a.data, a.format, spice_url='', **parse_assignments(a.data_option, 'data option'))
-    name = a.proposal
-    if name in r.keys(): return r[name]
-    try: return r[r.key_of(name)]
-    except KeyError: return r[name]         # raises the KeyError that names close matches
+    return r.child(a.proposal)
 
 def _spice_command(a, repo, out, err)->int:
     "Carry out the parsed command `a` on the spice repository `repo`."

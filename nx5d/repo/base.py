@@ -156,6 +156,13 @@ class _Container:
         k2h = self._listing()
         return [k2h[k] for k in self.keys()]
 
+    def child(self, name:str # a key or a handle
+             ):
+        "The child with key or handle `name` (the key wins); a `KeyError` naming close matches if there is none."
+        if name in self._listing(): return self[name]
+        try: return self[self.key_of(name)]
+        except KeyError: return self[name]        # a key written since the listing, or the error naming close matches
+
     def key_of(self, handle:str)->str:
         "The key behind `handle` (a lookup, never a guess); `KeyError` if there is none."
         st = self._nx5d_state()
