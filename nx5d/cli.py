@@ -126,12 +126,9 @@ def cmd_show(a, out)->int:
 
 def cmd_cook(a, out)->int:
     "`nx5d cook URL PROPOSAL SCAN [SCAN ...] -o OUT.datastack`: one scan here, several on a cluster (`cook_scans`)."
-    from nx5d.storage import check_writable
     from nx5d.scaleout import cook_scans
-    check_writable(a.out)
     p = _repo(a).child(a.proposal)
-    one = len(a.scan) == 1 and '*' not in a.scan[0] and a.scan[0] != 'all' and a.cluster is None and a.workers is None
-    rep = cook_scans(p, a.scan, a.out, client=a.cluster, workers=0 if one else a.workers,
+    rep = cook_scans(p, a.scan, a.out, client=a.cluster, workers=a.workers,
                      datapath=a.name or '{proposal}_{scan}', progress=sys.stderr.isatty())
     if a.json: print(json.dumps(rep.records(), default=str, indent=1), file=out)
     for r in rep:

@@ -372,7 +372,7 @@ def cook_scans(source, # a repository or a proposal
                out=None, # datastack file for the results (one dataset per scan); None keeps them in the report
                *,
                client=None, # a `distributed.Client`, a scheduler address, or None: a LocalCluster started for this call
-               workers:int=None, # processes of that LocalCluster (default: one per core, at most one per scan); 0: cook here, serially
+               workers:int=None, # processes of that LocalCluster (default: one per core, at most one per scan; a single scan is cooked here); 0: cook here, serially
                datapath='{proposal}_{scan}', # dataset name: template of handles (`{proposal_key}`, `{scan_key}`: keys) or a function of the scan
                progress:bool=None # progress bar (None: when somebody watches)
               )->CookReport:
@@ -415,7 +415,7 @@ def cook_scans(source, # a repository or a proposal
     nworkers = None
     try:
         if not todo: pass
-        elif client is None and workers == 0:
+        elif client is None and (workers == 0 or workers is None and len(todo) == 1):   # no cluster for one scan
             nworkers = 1
             for r, rec, s in todo: finish(r, cook_scan(s, rec.spice))
         else:
