@@ -7,16 +7,10 @@ Times, in the same process (median of `--repeat`): reading the zip index alone (
 floor), `DataStack(f)` (datasets are opened when first used), `DataStack(f)` plus reading one dataset, and
 `DataStack(f)` plus opening every dataset (what opening cost before datasets were opened lazily).
 """
-import argparse, os, shutil, statistics, tempfile, time
+import argparse, os, shutil, tempfile, time
 import numpy as np, xarray as xr
 from nx5d.storage import DataStack, DatastackStore, append_dataset
-
-
-def median_time(fn, repeat):
-    ts = []
-    for _ in range(repeat):
-        t0 = time.perf_counter(); fn(); ts.append(time.perf_counter() - t0)
-    return statistics.median(ts)
+from bench_urls import median_time   # same directory: run as python bench/bench_datastack_open.py
 
 
 def main():
