@@ -4,10 +4,9 @@
 
 # %% auto #0
 __all__ = ['BIN_MODES', 'FRAME_NAME', 'HC_EV_ANGSTROM', 'MANIFEST_COLUMNS', 'RSM_LABEL', 'UdkmFormatError', 'sanitize_column',
-           'parse_manifest', 'read_manifest', 'TiffLayout', 'tiff_layout', 'LayoutReader', 'decode_into', 'read_frame',
-           'decode_frame', 'bin_frames', 'binned_shape', 'DetectorMap', 'read_stats', 'ScanFolder', 'fs_load_data',
-           'wavevector', 'pixel_q', 'example_delays', 'strain_truth', 'ScanSpec', 'make_scan', 'RsmSettings',
-           'rsm_settings', 'area_geometry', 'cook_rsm', 'peak_qz', 'recovered_strain', 'scan_summary',
+           'parse_manifest', 'read_manifest', 'bin_frames', 'binned_shape', 'DetectorMap', 'read_stats', 'ScanFolder',
+           'fs_load_data', 'wavevector', 'pixel_q', 'example_delays', 'strain_truth', 'ScanSpec', 'make_scan',
+           'RsmSettings', 'rsm_settings', 'area_geometry', 'cook_rsm', 'peak_qz', 'recovered_strain', 'scan_summary',
            'proposal_handle', 'scan_handle', 'parameters_settings', 'UdkmRepository', 'UdkmProposal', 'UdkmDataScan',
            'make_repository', 'plot_rsm', 'demo']
 
@@ -89,176 +88,8 @@ def read_manifest(path # path of a `manifest.dat`
     return parse_manifest(text, path)
 
 # %% ../nbs/05_udkm.ipynb #573dcec0
-try: import imagecodecs
-except ImportError: imagecodecs = None
-
-_TIFF_TAGS = {256, 257, 258, 259, 273, 277, 278, 279, 284, 317, 322, 339}
-_TIFF_TYPES = {1: 'B', 3: 'H', 4: 'I', 6: 'b', 8: 'h', 9: 'i', 16: 'Q'}
-_TIFF_DTYPES = {(1, 8): 'u1', (1, 16): 'u2', (1, 32): 'u4', (1, 64): 'u8', (2, 8): 'i1', (2, 16): 'i2',
-                (2, 32): 'i4', (2, 64): 'i8', (3, 32): 'f4', (3, 64): 'f8'}
-
-class TiffLayout(NamedTuple):
-    "Where the pixels of a simple single-image TIFF are: shape, dtype, codec and strips."
-    shape: tuple        # (rows, columns)
-    dtype: np.dtype     # pixel type, with the file's byte order
-    compression: int    # 1 none, 8 or 32946 deflate
-    rowsperstrip: int
-    offsets: tuple
-    counts: tuple
-
-def _truncated(name, what): return UdkmFormatError(f'{name}: truncated or damaged TIFF ({what})')
-
-def _check_strips(buf, name, offs, cnts):
-    for o, c in zip(offs, cnts):
-        if o + c > len(buf): raise _truncated(name, 'pixel data beyond the end of the file')
-
-def _parse_tiff(buf, name):
-    "(layout or None, (ifd offset, end of the directory), where the strip tables are)."
-    if len(buf) < 8: raise _truncated(name, f'{len(buf)} bytes')
-    e = {b'II': '<', b'MM': '>'}.get(bytes(buf[:2]))
-    if e is None: raise UdkmFormatError(f'{name}: not a TIFF file')
-    magic, ifd = struct.unpack_from(e + 'HI', buf, 2)
-    if magic == 43: return None, None, None                       # BigTIFF
-    if magic != 42: raise UdkmFormatError(f'{name}: not a TIFF file')
-    if ifd + 2 > len(buf): raise _truncated(name, 'image directory missing')
-    n, = struct.unpack_from(e + 'H', buf, ifd)
-    if ifd + 6 + 12*n > len(buf): raise _truncated(name, 'image directory cut off')
-    tags, locs = {}, {}
-    for k in range(n):
-        pos = ifd + 2 + 12*k
-        code, typ, count = struct.unpack_from(e + 'HHI', buf, pos)
-        if code not in _TIFF_TAGS: continue
-        fmt = _TIFF_TYPES.get(typ)
-        if fmt is None: return None, None, None
-        size = struct.calcsize(fmt) * count
-        at = pos + 8 if size <= 4 else struct.unpack_from(e + 'I', buf, pos + 8)[0]
-        if at + size > len(buf): raise _truncated(name, f'tag {code} beyond the end of the file')
-        tags[code], locs[code] = struct.unpack_from(f'{e}{count}{fmt}', buf, at), (f'{e}{count}{fmt}', at)
-    nxt, = struct.unpack_from(e + 'I', buf, ifd + 2 + 12*n)
-    one = lambda code: tags.get(code, (1,))[0]
-    unsupported = (None, None, None)
-    if nxt or 322 in tags or one(284) != 1 or one(277) != 1 or one(317) != 1: return unsupported
-    if one(259) not in (1, 8, 32946) or 273 not in tags or 279 not in tags: return unsupported
-    dt = _TIFF_DTYPES.get((one(339), one(258)))
-    if dt is None: return unsupported
-    h, w = tags[257][0], tags[256][0]
-    rps = min(tags.get(278, (h,))[0], h) or h
-    offs, cnts = tags[273], tags[279]
-    if len(offs) != len(cnts) or len(offs) != -(-h // rps): return unsupported
-    _check_strips(buf, name, offs, cnts)
-    return TiffLayout((h, w), np.dtype(e + dt), one(259), rps, offs, cnts), (ifd, ifd + 6 + 12*n), (locs[273], locs[279])
-
-def tiff_layout(buf:bytes, # the whole file
-                name='<tiff>' # file name for error messages
-               )->TiffLayout:
-    "Layout of a simple TIFF in `buf`, or None if only `tifffile` can read it; raises on truncated/non-TIFF data."
-    return _parse_tiff(buf, name)[0]
-
-# %% ../nbs/05_udkm.ipynb #bd7c7f29
-class LayoutReader:
-    "`tiff_layout` that remembers the last directory and only re-reads strip tables while it does not change."
-    def __init__(self): self.key = None
-
-    def __call__(self, buf:bytes, name='<tiff>')->TiffLayout:
-        k = self.key
-        if k is not None and buf[:8] == k[0] and buf[k[1]:k[2]] == k[3]:
-            (fo, ao), (fc, ac) = self.locs
-            if max(ao + struct.calcsize(fo), ac + struct.calcsize(fc)) > len(buf): raise _truncated(name, 'strip table beyond the end of the file')
-            offs, cnts = struct.unpack_from(fo, buf, ao), struct.unpack_from(fc, buf, ac)
-            _check_strips(buf, name, offs, cnts)
-            return self.lay._replace(offsets=offs, counts=cnts)
-        lay, span, locs = _parse_tiff(buf, name)
-        if lay is not None:
-            ifd, end = span
-            self.key, self.lay, self.locs = (bytes(buf[:8]), ifd, end, bytes(buf[ifd:end])), lay, locs
-        return lay
-
-# %% ../nbs/05_udkm.ipynb #3d7a0578
-def _inflater():
-    "Fastest available zlib-stream decoder writing into a given buffer: libdeflate, zlib (imagecodecs), or Python's zlib."
-    if imagecodecs is not None:
-        for name in ('deflate_decode', 'zlib_decode'):
-            codec = getattr(imagecodecs, name.split('_')[0].upper(), None)
-            if hasattr(imagecodecs, name) and (codec is None or getattr(codec, 'available', True)):
-                return getattr(imagecodecs, name)
-    import zlib
-    def _zlib(src, out):
-        raw = zlib.decompress(src); n = min(len(raw), len(out))
-        out[:n] = np.frombuffer(raw, np.uint8, n)
-        return raw
-    return _zlib
-
-_INFLATE = _inflater()
-
-def _inflate(src, dst, name, k):
-    "Inflate one deflate strip `src` into the byte view `dst` (exactly filled)."
-    try: got = len(_INFLATE(src, out=dst))
-    except Exception as err: raise _truncated(name, f'strip {k} does not decompress: {err}') from None
-    if got != len(dst): raise _truncated(name, f'strip {k} has {got} of {len(dst)} bytes')
-
-def decode_into(buf:bytes, # the whole file
-                lay:TiffLayout, # its layout, from `tiff_layout`
-                out:np.ndarray, # C-contiguous array of shape `lay.shape` to fill
-                name='<tiff>' # file name for error messages
-               ):
-    "Decode the pixels described by `lay` from `buf` into `out` (converting byte order/type if needed)."
-    direct = out.dtype == lay.dtype and out.flags.c_contiguous
-    raw = out if direct else np.empty(lay.shape, lay.dtype)
-    flat = raw.reshape(-1).view(np.uint8)
-    mv, rowbytes, pos = memoryview(buf), lay.shape[1] * lay.dtype.itemsize, 0
-    for k, (o, c) in enumerate(zip(lay.offsets, lay.counts)):
-        n = min(lay.rowsperstrip, lay.shape[0] - k*lay.rowsperstrip) * rowbytes
-        if lay.compression == 1:
-            if c < n: raise _truncated(name, f'strip {k} has {c} of {n} bytes')
-            flat[pos:pos+n] = np.frombuffer(mv[o:o+n], np.uint8)
-        else: _inflate(mv[o:o+c], flat[pos:pos+n], name, k)
-        pos += n
-    if not direct: out[...] = raw
-    return out
-
-def _read_bytes(path, row=None):
-    "The bytes of `path`, with an error naming the file (and manifest row) if it cannot be read."
-    try:
-        with open(path, 'rb') as f: return f.read()
-    except OSError as err:
-        where = f' (manifest row {row})' if row is not None else ''
-        raise UdkmFormatError(f'{path}{where}: cannot read frame: {err.strerror or err}') from None
-
-def _tifffile_read(buf, name):
-    "Fallback: let tifffile decode what the fast path does not handle."
-    import tifffile
-    try: return tifffile.imread(io.BytesIO(buf))
-    except Exception as err: raise UdkmFormatError(f'{name}: unreadable TIFF: {err}') from None
-
-def read_frame(path, # a TIFF file
-               out:np.ndarray=None, # optional array to fill (its shape must match the frame)
-               row:int=None, # manifest row, for error messages
-               layouts:LayoutReader=None # reuse directory parsing across the frames of a scan
-              )->np.ndarray:
-    "One detector frame from `path` (fast path for simple TIFFs, `tifffile` otherwise)."
-    where = f'{path}' + (f' (manifest row {row})' if row is not None else '')
-    return decode_frame(_read_bytes(path, row), out, where, layouts)
-
-def decode_frame(buf:bytes, # the bytes of a TIFF file
-                 out:np.ndarray=None, # optional array to fill (its shape must match the frame)
-                 where:str='<tiff>', # the file (and manifest row), for error messages
-                 layouts:LayoutReader=None # reuse directory parsing across the frames of a scan
-                )->np.ndarray:
-    "One detector frame decoded from the bytes of its TIFF file."
-    lay = (layouts or tiff_layout)(buf, where)
-    if lay is None:
-        img = _tifffile_read(buf, where)
-        if out is None: return img
-        shape, dtype = img.shape, img.dtype
-    else: shape, dtype = lay.shape, lay.dtype.newbyteorder('=')
-    if out is None: out = np.empty(shape, dtype)
-    if tuple(shape) != out.shape:
-        raise UdkmFormatError(f'{where}: frame shape {tuple(shape)}, expected {out.shape} like the first frame')
-    if dtype != out.dtype:
-        raise UdkmFormatError(f'{where}: pixel type {np.dtype(dtype).name}, expected {out.dtype.name} like the first frame')
-    if lay is None: out[...] = img
-    else: decode_into(buf, lay, out, where)
-    return out
+from .tiff import TiffLayout, tiff_layout, LayoutReader, decode_into, read_frame, decode_frame, TiffError
+from .tiff import read_with_tifffile as _tifffile_read
 
 # %% ../nbs/05_udkm.ipynb #b376c6de
 BIN_MODES = ('stride', 'sum', 'mean')
@@ -464,7 +295,7 @@ def _frame_complete(folder, i):
     try:
         buf = folder.read(FRAME_NAME.format(i), i)
         if tiff_layout(buf, where) is None: _tifffile_read(buf, where)
-    except UdkmFormatError: return False
+    except (UdkmFormatError, TiffError): return False
     return True
 
 def _read_block(folder, rows, shape, dtype, reduce, mode, outdt, out=None):
