@@ -188,7 +188,7 @@ def decode_frame(buf:bytes, # the bytes of a TIFF file
     else: decode_into(buf, lay, out, where)
     return out
 
-# %% ../nbs/02b_tiff.ipynb #9346d177
+# %% ../nbs/02b_tiff.ipynb #c14c9b05
 class TiffStack:
     "TIFF files of one frame each, as a lazy array `(frame, row, column)`; picklable (file names and options only)."
     def __init__(self, paths:list, # one file per frame (local paths, or paths on the fsspec storage of `scheme`)
@@ -217,8 +217,8 @@ class TiffStack:
         rows = np.arange(len(self.paths))[idx[0] if idx else slice(None)]
         out = np.empty((rows.size, *self.shape[1:]), self.dtype)
         layouts = LayoutReader()
-        for k, i in enumerate(rows.reshape(-1)):
-            decode_frame(self.read_bytes(int(i)), out[k], f'{self.paths[i]} ({self.what} {i})', layouts)
+        for k, i in enumerate(rows.reshape(-1).tolist()):
+            decode_frame(self.read_bytes(i), out[k], f'{self.paths[i]} ({self.what} {i})', layouts)
         if rows.ndim == 0: return out[0][idx[1:]]
         return out[(slice(None),) + idx[1:]]
 
@@ -226,9 +226,9 @@ class TiffStack:
     def __len__(self): return len(self.paths)
     def __repr__(self): return f'TiffStack({len(self.paths)} frames {self.shape[1:]} {self.dtype}, first {self.paths[0] if self.paths else None})'
 
-# %% ../nbs/02b_tiff.ipynb #502c0019
+# %% ../nbs/02b_tiff.ipynb #e2158d45
 def tiff_stack_dask(stack:TiffStack, # the frames
-                    chunk_bytes:int=8 << 20 # about this many bytes per dask block (whole frames)
+                    chunk_bytes:int=64 << 20 # about this many bytes per dask block (whole frames)
                    ):
     "`stack` as a dask array, in blocks of whole frames."
     import dask.array as da, uuid
