@@ -155,14 +155,15 @@ def nexus_frames(n:int, # frames
                  shape:tuple=(12, 16), # detector pixels (w, h)
                  seed:int=0 # random seed
                 )->np.ndarray:
-    "Pilatus-like frames: a peak moving across the detector, Poisson counts, dead pixels -1 and -2."
+    "Pilatus-like frames: a peak moving across the detector and rising and falling (a rocking curve), Poisson counts, dead pixels -1 and -2."
     rng = np.random.default_rng(seed)
     w, h = np.mgrid[:shape[0], :shape[1]]
     out = np.empty((n, *shape), np.int32)
     for i in range(n):
         f = i / max(n - 1, 1)
         cw, ch = (shape[0] - 1) * (0.25 + 0.5 * f), (shape[1] - 1) * (0.7 - 0.4 * f)
-        out[i] = rng.poisson(0.2 + 80 * np.exp(-((w - cw)**2 + (h - ch)**2) / 6.0))
+        peak = 15 + 80 * np.exp(-0.5 * ((f - 0.5) / 0.2)**2)
+        out[i] = rng.poisson(0.02 + peak * np.exp(-((w - cw)**2 + (h - ch)**2) / 6.0))
     out[:, 1, 2], out[:, shape[0] - 2, 5] = -1, -2
     return out
 
