@@ -5,8 +5,8 @@
 # %% auto #0
 __all__ = ['NexusFormatError', 'parse_title', 'nx_class', 'resolve', 'Item', 'datasets_below', 'external_document',
            'open_dataset', 'entry_group', 'member', 'find_count_time', 'default_plot', 'entry_scalars',
-           'complete_points', 'scan_roles', 'read_entry', 'summarize_entry', 'first_document', 'looks_like_nexus',
-           'NexusScan', 'NexusProposal', 'NexusRepository']
+           'complete_points', 'scan_roles', 'read_entry', 'summarize_entry', 'summarize_entries', 'first_document',
+           'looks_like_nexus', 'NexusScan', 'NexusProposal', 'NexusRepository']
 
 # %% ../nbs/11_nexus.ipynb #a17cfcdb
 import re, itertools, posixpath, warnings, contextlib
@@ -64,18 +64,16 @@ def resolve(node, # an h5py group to start from (or the file)
            )->tuple:
     "Follow soft links along `path`: `('object', obj, path)`, `('external', (file, path), link)` or `('missing', None, path)`."
     if depth > 40: raise NexusFormatError(f'{node.file.filename}: soft links loop at {path}')
-    root = node.file
-    cur, parts = root if path.startswith('/') else node, [p for p in path.split('/') if p]
+    cur, parts = node.file if path.startswith('/') else node, [p for p in path.split('/') if p]
     for i, p in enumerate(parts):
-        rest = '/'.join(parts[i + 1:])
         link = cur.get(p, getlink=True) if isinstance(cur, h5py.Group) else None
         if link is None: return 'missing', None, posixpath.join(cur.name, *parts[i:])
+        if isinstance(link, h5py.HardLink): cur = cur[p]; continue
+        rest = '/'.join(parts[i + 1:])
         if isinstance(link, h5py.SoftLink):
             target = posixpath.normpath(posixpath.join(cur.name, link.path))
-            return resolve(root, posixpath.join(target, rest) if rest else target, depth + 1)
-        if isinstance(link, h5py.ExternalLink):
-            return 'external', (link.filename, posixpath.join(link.path, rest) if rest else link.path), posixpath.join(cur.name, p)
-        cur = cur[p]
+            return resolve(cur.file, posixpath.join(target, rest) if rest else target, depth + 1)
+        return 'external', (link.filename, posixpath.join(link.path, rest) if rest else link.path), posixpath.join(cur.name, p)
     return 'object', cur, cur.name
 
 # %% ../nbs/11_nexus.ipynb #623488d2
@@ -305,19 +303,35 @@ def read_entry(store:Storage, # storage of the document
             ds['images' if k == frames else k] = xr.Variable(_dims(k, a.ndim, k == frames), data, attrs=_var_attrs(a))
     return ds.set_coords(motors)
 
+def _summary(root, doc, entry):
+    where = f'{doc}#{entry}'
+    g = entry_group(root, entry, where)
+    title = _scalar(g['title']) if isinstance(member(g, 'title'), h5py.Dataset) else ''
+    t = parse_title(title)
+    steps = min((it.obj.shape[0] for it in _measurement(g, where) if it.kind == 'dataset'), default=0)
+    ct = t['count_time'] if t['count_time'] is not None else find_count_time(g)
+    return {'type': t['command'], 'integration': ct, 'steps': steps, 'description': title}
+
 def summarize_entry(store:Storage, # storage of the document
                     doc:str, # the document's path
                     entry:str # the entry's path in it
                    )->dict:
     "A listing summary of a NeXus entry from its title and dataset shapes (no data read, external files not opened)."
-    where = f'{doc}#{entry}'
-    with open_document(store, doc) as root:
-        g = entry_group(root, entry, where)
-        title = _scalar(g['title']) if isinstance(member(g, 'title'), h5py.Dataset) else ''
-        t = parse_title(title)
-        steps = min((it.obj.shape[0] for it in _measurement(g, where) if it.kind == 'dataset'), default=0)
-        ct = t['count_time'] if t['count_time'] is not None else find_count_time(g)
-        return {'type': t['command'], 'integration': ct, 'steps': steps, 'description': title}
+    with open_document(store, doc) as root: return _summary(root, doc, entry)
+
+def summarize_entries(store:Storage, # storage of the document
+                      doc:str, # the document's path
+                      entries:list # paths of entries in it
+                     )->dict:
+    "`{entry: summary}` of several entries of one document, opened once; a summary that failed is its exception."
+    try:
+        with open_document(store, doc) as root:
+            out = {}
+            for e in entries:
+                try: out[e] = _summary(root, doc, e)
+                except Exception as x: out[e] = x
+            return out
+    except Exception as x: return {e: x for e in entries}
 
 # %% ../nbs/11_nexus.ipynb #2b423ad9
 def first_document(url:str, # a URL pattern (placeholders allowed) or a filled-in URL
@@ -356,11 +370,39 @@ class NexusScan(DataScanBase):
         doc, entry = self.location()
         return read_entry(self.proposal.storage, doc, entry, self.repo.options, self.detector, self.lazy_chunk_bytes)
 
-    def _get_summary(self)->dict: return summarize_entry(self.proposal.storage, *self.location())
+    def _get_summary(self)->dict:
+        s = self.proposal.take_summary(self.key)
+        if isinstance(s, Exception): raise s
+        return s if s is not None else summarize_entry(self.proposal.storage, *self.location())
 
 class NexusProposal(DataProposal):
     "A proposal whose scans are the NXentry groups of NeXus/HDF5 files."
+    slow_summary = float('inf')  # never summarise in threads: h5py runs one call at a time (its global lock)
     def _scan(self, key): return NexusScan(self, key)
+
+    def summaries(self, keys:list=None # scans to summarise; default all
+                 )->dict:
+        "`{key: summary}` for `keys`, each file opened once for all its entries not summarised yet."
+        keys = self.keys() if keys is None else keys
+        st, todo = self._nexus_batch(), {}
+        for k in keys:
+            if k not in st['asked']: todo.setdefault(self[k].location()[0], []).append(k)
+        for doc, ks in todo.items():
+            got = summarize_entries(self.storage, doc, [self[k].location()[1] for k in ks])
+            for k in ks: st['ready'][k], _ = got[self[k].location()[1]], st['asked'].add(k)
+        return super().summaries(keys)
+
+    def _nexus_batch(self):
+        return self.__dict__.setdefault('_nexus_batch_state', {'asked': set(), 'ready': {}})
+
+    def take_summary(self, key:str):
+        "The summary of `key` fetched with its file's other entries (None if there is none waiting)."
+        return self._nexus_batch()['ready'].pop(key, None)
+
+    def refresh(self):
+        "List the scans again and forget their summaries; returns self."
+        self.__dict__.pop('_nexus_batch_state', None)
+        return super().refresh()
 
 _OWN_OPTIONS = ('spice_url', 'spice_options', 'proposal_k2h', 'scan_k2h')
 
