@@ -9,7 +9,7 @@ __all__ = ['DATASTACK_EXT', 'L', 'CUBE_CHUNKS', 'Layers', 'DatastackError', 'Dat
            'tree_text', 'tree', 'DataStack', 'max_and_sum_spectra', 'append_dataset', 'repack']
 
 # %% ../nbs/04_storage.ipynb #51d4037c
-import os, re, sys, json, time, zlib, socket, struct, tempfile, numbers, functools, itertools, threading
+import os, re, sys, json, stat, time, zlib, socket, struct, tempfile, numbers, warnings, functools, itertools, threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -255,7 +255,8 @@ def _load_index(fd, size, path='datastack'):
     for e in reversed(_walk_ends(fd, size)):
         entries = _index_at(fd, e)
         if entries is not None: return _Index(entries, e, size)
-    raise CorruptDatastackError(f'{path}: no intact zip directory found; not a datastack, or damaged beyond what an interrupted write can do')
+    raise CorruptDatastackError(f'{path}: not a datastack (no intact zip directory found: another kind of file, or '
+                                'damaged beyond what an interrupted write can do)')
 
 # %% ../nbs/04_storage.ipynb #796a511f
 def _dos_time(t=None):
@@ -444,6 +445,17 @@ _ROOT_META = json.dumps({'zarr_format': 3, 'node_type': 'group', 'attributes': {
 
 def _has_root(names): return 'zarr.json' in names or '.zgroup' in names
 
+def _missing_file(path): return FileNotFoundError(f'{path} does not exist (no datastack there)')
+def _not_a_file(path): return IsADirectoryError(f'{path} is a folder, not a datastack')
+
+def _check_debris(fd, index, path):
+    "Refuse to cut off bytes after the last commit unless they start as an interrupted write starts (a member or a directory)."
+    head = bytes(_pread(fd, 4, index.end))
+    if any(sig.startswith(head) for sig in (_LFH, _CDH)): return
+    raise CorruptDatastackError(f'{path}: the {index.torn} bytes after its last complete version were not left by an '
+                                'interrupted datastack write (another program appended them?); not writing to this file: '
+                                'copy it, or repack it into a new file (repack(..., overwrite=False))')
+
 class _Session:
     "Exclusive write access to a datastack: `append` adds to the file, `create` builds a new one and swaps it in."
     def __init__(self, path, create=False, fsync=True, timeout=0):
@@ -457,6 +469,7 @@ class _Session:
         for _ in range(100):
             try: fd = os.open(self.path, os.O_RDWR | _O_BINARY)
             except FileNotFoundError: return None
+            except IsADirectoryError: raise _not_a_file(self.path) from None
             try:
                 _lock(fd, self.path, deadline, self.timeout)
                 st, cur = os.fstat(fd), os.stat(self.path)
@@ -475,11 +488,12 @@ class _Session:
                 self.writer = _ZipWriter(tfd, self.path, None, self.fsync)
             else:
                 self.fd = self._open_locked()
-                if self.fd is None: raise FileNotFoundError(self.path)
+                if self.fd is None: raise _missing_file(self.path)
                 self.removed = _remove_stale_temps(self.path)
                 size = os.fstat(self.fd).st_size
                 index = _load_index(self.fd, size, self.path)
                 if index.torn:
+                    _check_debris(self.fd, index, self.path)
                     os.ftruncate(self.fd, index.end)   # drop what an interrupted write left behind
                     if self.fsync: os.fsync(self.fd)
                     self.repaired = index.torn
@@ -567,8 +581,10 @@ class DatastackStore(Store):
         self._connect(_end, _ident)
 
     def _connect(self, end=None, ident=None):
-        fd = os.open(self.path, os.O_RDONLY | _O_BINARY)
+        try: fd = os.open(self.path, os.O_RDONLY | _O_BINARY)
+        except FileNotFoundError: raise _missing_file(self.path) from None
         try:
+            if stat.S_ISDIR(os.fstat(fd).st_mode): raise _not_a_file(self.path)
             idx, got = _cached_index(fd, self.path, end)
             if ident is not None and tuple(ident) != got:
                 raise CorruptDatastackError(f'{self.path} was replaced (repacked?) after it was opened; open it again')
@@ -1084,6 +1100,40 @@ def check_writable(path # the datastack file about to be written
     if os.path.exists(path) and not os.access(path, os.W_OK): raise PermissionError(f'cannot write the datastack {path}: permission denied')
     return path
 
+# %% ../nbs/04_storage.ipynb #8cba2e55
+def _versions(datapath, names):
+    "`datapath` and its versions (names with more trailing underscores) among `names`."
+    r = re.compile(re.escape(datapath) + '_*$')
+    return [n for n in names if r.match(n)]
+
+def _held(names, limit=12):
+    "Dataset names for a message, cut after `limit`."
+    shown = ', '.join(repr(n) for n in names[:limit])
+    return shown + (f', ... ({len(names) - limit} more)' if len(names) > limit else '')
+
+def _existing_datasets(path):
+    "The datasets of the datastack at `path`, or an error saying that the file there is not one (and stays)."
+    try: store = DatastackStore(path)
+    except CorruptDatastackError as e:
+        raise FileExistsError(f'{path} exists and is not a datastack ({str(e).split(": ", 1)[-1]}); it is not '
+                              'replaced: move it away or choose another output') from None
+    try: return store.datapaths()
+    finally: store.close()
+
+def _members(entries, drop):
+    "`[(name, name)]` for the zip members in `entries` that belong to none of the top-level datasets `drop`."
+    drop = set(drop)
+    return [(n, n) for n in entries if n.split('/', 1)[0] not in drop]
+
+def _copy_members(reader, writer, members, bar=None):
+    "Copy the zip members `[(name, new name)]` of the datastack open in `reader` into `writer`, byte for byte."
+    entries = reader.index.entries
+    for name, new in members:
+        e = entries[name]
+        if e.method == 0: writer.add_copy(new, reader._fd, reader._data_offset(e), e.size, e.crc)
+        else: writer.add(new, reader.read_bytes(name), e.crc)
+        if bar is not None: bar.update(e.size)
+
 # %% ../nbs/04_storage.ipynb #6cb67120
 CUBE_CHUNKS = (32, 32, 256)
 
@@ -1099,6 +1149,50 @@ def _default_datastack_file(raw_file):
     p = Path(raw_file)
     return os.fspath(p.with_suffix(DATASTACK_EXT) if p.suffix.lower() == '.raw' else p.with_name(p.name + DATASTACK_EXT))
 
+_SPECTRA = (L.MAXRF_MAXSPECTRUM, L.MAXRF_SUMSPECTRUM)
+
+def _refuse_replacing(path, names, datapath, overwrite):
+    "Raise unless `overwrite`: the datastack at `path`, holding `names`, would be replaced."
+    if overwrite: return
+    raise FileExistsError(f'{path} exists and holds {len(names)} datasets ({_held(names)}); pass overwrite=True (nx5d '
+                          f'datastack convert --overwrite) to replace {datapath!r} and its spectra and keep the others')
+
+def _replaced(session, datapath, overwrite):
+    "A reader on the datastack `session` replaces (None if new), checked again now that its lock is held."
+    if session.fd is None: return None
+    old = DatastackStore(session.path)
+    try:
+        if old.index.torn: _check_debris(old._fd, old.index, session.path)
+        _refuse_replacing(session.path, old.datapaths(), datapath, overwrite)
+    except BaseException: old.close(); raise
+    return old
+
+def _keep_others(old, session, datapath):
+    "Copy every dataset of `old` but the cube and its spectra into `session`; returns the older versions left out."
+    if old is None: return []
+    names = old.datapaths()
+    gone = [n for dp in (datapath,) + _SPECTRA for n in _versions(dp, names)]
+    _copy_members(old, session.writer, _members(old.index.entries, gone))
+    return [n for n in gone if n not in (datapath,) + _SPECTRA]
+
+def _write_cube(session, datapath, meta, hdr, blocks, tasks, bar):
+    "Write the cube's blocks into `session` as `tasks` deliver them; returns its max spectrum and its sum spectrum."
+    w, D = session.writer, hdr.depth
+    w.add(f'{datapath}/zarr.json', meta)
+    y_max, y_sum = np.full(D, -np.inf, dtype=np.float32), np.zeros(D, dtype=np.float64)
+    def add(i, bsum): y_sum[:] += bsum
+    in_order = _InOrder(add)
+    def consume(i, res):
+        enc, bmax, bsum = res
+        for k, b, crc in enc: w.add(f'{datapath}/{k}', b, crc)
+        np.maximum(y_max, bmax, out=y_max)
+        in_order(i, bsum)
+        rows, cols = blocks[i]
+        bar.update((rows.stop - rows.start) * (cols.stop - cols.start) * D * hdr.dtype.itemsize)
+    try: _stream(tasks, consume)
+    finally: bar.close()
+    return y_max, y_sum
+
 def raw_to_datastack(raw_file, # Bruker .raw data cube
                      rpl_file, # its .rpl shape file
                      datastack_file=None, # output (default: the .raw name with .datastack)
@@ -1108,7 +1202,7 @@ def raw_to_datastack(raw_file, # Bruker .raw data cube
                      flip_vertical=True, # reverse the rows (as the seed does); False keeps them as stored
                      flip_horizontal=True, # reverse the columns (as the seed does); False keeps them as stored
                      chunks=CUBE_CHUNKS, # zarr chunks of the cube (rows, columns, channels)
-                     overwrite=True, # replace an existing datastack (atomically); False raises FileExistsError
+                     overwrite=False, # on an existing datastack: replace the cube and its spectra, keep the rest (False: refuse)
                      progress=None, # progress bar (default: when verbose)
                      timeout=60): # seconds to wait while another process writes to the datastack it replaces
     "Convert a `.raw`/`.rpl` cube into a new datastack with the smoothed cube and its max and sum spectra, in one pass."
@@ -1116,12 +1210,12 @@ def raw_to_datastack(raw_file, # Bruker .raw data cube
     hdr = read_rpl(rpl_file)
     _check_raw(raw_file, hdr)
     _check_datapath(datapath)
-    if datapath in (L.MAXRF_MAXSPECTRUM, L.MAXRF_SUMSPECTRUM): raise ValueError(f'datapath {datapath!r} is reserved for the spectra')
+    if datapath in _SPECTRA: raise ValueError(f'datapath {datapath!r} is reserved for the spectra')
     datastack_file = os.fspath(datastack_file) if datastack_file is not None else _default_datastack_file(raw_file)
-    for f in (raw_file, rpl_file):
-        if os.path.exists(datastack_file) and os.path.samefile(f, datastack_file):
-            raise ValueError(f'{datastack_file}: refusing to overwrite the input file')
-    if os.path.exists(datastack_file) and not overwrite: raise FileExistsError(f'{datastack_file} exists (pass overwrite=True to replace it)')
+    if os.path.exists(datastack_file):
+        for f in (raw_file, rpl_file):
+            if os.path.samefile(f, datastack_file): raise ValueError(f'{datastack_file}: refusing to overwrite the input file')
+        _refuse_replacing(datastack_file, _existing_datasets(datastack_file), datapath, overwrite)
     H, W, D = hdr.shape
     zc = tuple(max(1, min(int(c), s)) for c, s in zip(chunks, hdr.shape))
     attrs = {'nx5d': {'source': os.path.basename(raw_file), 'sigma': sigma, 'flip_vertical': bool(flip_vertical),
@@ -1133,25 +1227,19 @@ def raw_to_datastack(raw_file, # Bruker .raw data cube
                                     for rows, cols in blocks], 'convert')
     if verbose: print(f'Writing: {datastack_file}...')
     bar = _progress(hdr.nbytes, os.path.basename(raw_file), verbose if progress is None else progress)
-    y_max, y_sum = np.full(D, -np.inf, dtype=np.float32), np.zeros(D, dtype=np.float64)
     with _Session(datastack_file, create=True, timeout=timeout) as s:
-        w = s.writer
-        w.add(f'{datapath}/zarr.json', meta)
-        def add(i, bsum): y_sum[:] += bsum
-        in_order = _InOrder(add)
-        def consume(i, res):
-            enc, bmax, bsum = res
-            for k, b, crc in enc: w.add(f'{datapath}/{k}', b, crc)
-            np.maximum(y_max, bmax, out=y_max)
-            in_order(i, bsum)
-            rows, cols = blocks[i]
-            bar.update((rows.stop - rows.start) * (cols.stop - cols.start) * D * hdr.dtype.itemsize)
-        try: _stream(tasks, consume)
-        finally: bar.close()
-        y_sum /= H * W
-        _write_array(s, L.MAXRF_MAXSPECTRUM, y_max)
-        _write_array(s, L.MAXRF_SUMSPECTRUM, y_sum)
-        s.commit()
+        old = _replaced(s, datapath, overwrite)
+        try:
+            y_max, y_sum = _write_cube(s, datapath, meta, hdr, blocks, tasks, bar)
+            _write_array(s, L.MAXRF_MAXSPECTRUM, y_max)
+            _write_array(s, L.MAXRF_SUMSPECTRUM, y_sum / (H * W))
+            dropped = _keep_others(old, s, datapath)
+            s.commit()
+        finally:
+            if old is not None: old.close()
+    if dropped:
+        warnings.warn(f'{datastack_file}: dropped {_held(dropped)}: older versions of {datapath!r} and its spectra, which '
+                      'would hide the new ones; every other dataset was kept')
     return datastack_file
 
 # %% ../nbs/04_storage.ipynb #8aac720a
@@ -1433,43 +1521,49 @@ def append_dataset(ds, # xarray.Dataset (or named DataArray), numpy- or dask-bac
     return dp
 
 # %% ../nbs/04_storage.ipynb #499c2df2
+def _repack_members(reader, select, verbose):
+    "`[(member, new name)]` a repack copies: the latest versions of the selected datasets, renamed, and every member outside a dataset."
+    path, names = reader.path, reader.datapaths()
+    if isinstance(select, str) and select == 'all': wanted = names
+    else:
+        wanted = [select] if isinstance(select, str) else list(select)
+        for dp in wanted:
+            if dp not in names: raise DatapathError(dp, names, path)
+    selected = sorted({underscorify(dp, names, extra_underscore=False) for dp in wanted})
+    renamed = [re.sub('_*$', '', x) or x for x in selected]
+    dups = sorted({r for r in renamed if renamed.count(r) > 1})
+    if dups: raise ValueError(f'{path}: the selection would store several datasets as {dups}')
+    entries = reader.index.entries
+    members = _members(entries, names)                 # the root's metadata, and notes other programs left
+    for sel, new in zip(selected, renamed):
+        if verbose: print(f"Repacking dataset: '{sel}'" + (f" as '{new}'" if new != sel else ''))
+        members += [(n, new + n[len(sel):]) for n in entries if n.startswith(sel + '/')]
+    return members
+
 def repack(datastack_file, # the .datastack file
            select='all', # 'all', or the datapaths to keep (their latest versions)
-           overwrite=True, # replace the file (atomically); False writes `<file>_temp` next to it
+           overwrite=True, # replace the file (atomically); False writes `<file>_temp` next to it (refused if that exists)
            verbose=False, # print trees and what is copied
            *, progress=None, # progress bar (default: when verbose)
            timeout=60): # seconds to wait while another process writes to the file (0: fail at once, None: no limit)
     "Keep only the latest version of each (selected) dataset, renamed without trailing underscores; returns the new file's path."
     path = os.fspath(datastack_file)
-    if not os.path.exists(path): raise FileNotFoundError(path)
+    if not os.path.exists(path): raise _missing_file(path)
+    if os.path.isdir(path): raise _not_a_file(path)
     if verbose: tree(path)
     target = path if overwrite else path + '_temp'
     with _Session(target, create=True, timeout=timeout) as dst:  # holds the lock of the file it replaces: no append gets lost
+        if not overwrite and dst.fd is not None:
+            names = _existing_datasets(target)
+            raise FileExistsError(f'{target} exists and holds {len(names)} datasets ({_held(names)}); repack(overwrite=False) '
+                                  'writes there only when nothing is: move it away, or repack in place')
         reader = DatastackStore(path)           # opened after locking: sees every committed append
         try:
-            names = reader.datapaths()
-            if isinstance(select, str) and select == 'all': wanted = names
-            else:
-                wanted = [select] if isinstance(select, str) else list(select)
-                for dp in wanted:
-                    if dp not in names: raise DatapathError(dp, names, path)
-            selected = sorted({underscorify(dp, names, extra_underscore=False) for dp in wanted})
-            renamed = [re.sub('_*$', '', x) or x for x in selected]
-            dups = sorted({r for r in renamed if renamed.count(r) > 1})
-            if dups: raise ValueError(f'{path}: the selection would store several datasets as {dups}')
-            entries = reader.index.entries
-            members = [(n, n) for n in ('zarr.json', '.zgroup', '.zattrs') if n in entries]
-            for sel, new in zip(selected, renamed):
-                if verbose: print(f"Repacking dataset: '{sel}'" + (f" as '{new}'" if new != sel else ''))
-                members += [(n, new + n[len(sel):]) for n in entries if n.startswith(sel + '/')]
-            bar = _progress(sum(entries[n].size for n, _ in members), os.path.basename(path),
+            if overwrite and reader.index.torn: _check_debris(reader._fd, reader.index, path)
+            members = _repack_members(reader, select, verbose)
+            bar = _progress(sum(reader.index.entries[n].size for n, _ in members), os.path.basename(path),
                             verbose if progress is None else progress)
-            try:
-                for name, new in members:
-                    e = entries[name]
-                    if e.method == 0: dst.writer.add_copy(new, reader._fd, reader._data_offset(e), e.size, e.crc)
-                    else: dst.writer.add(new, reader.read_bytes(name), e.crc)
-                    bar.update(e.size)
+            try: _copy_members(reader, dst.writer, members, bar)
             finally: bar.close()
         finally: reader.close()
         dst.commit()
