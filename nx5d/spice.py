@@ -300,6 +300,8 @@ class MemoryStore:
         if self.note: _warn(self.note); self.note = None
     def __repr__(self): return 'MemoryStore()'
 
+def _record_exists(path): return FileExistsError(f'{path} exists already: a spice record is never replaced')
+
 class _FolderStore:
     "Common part of folder-like stores: turn new file contents into checked records, warn about the rest."
     def __init__(self, url):
@@ -380,9 +382,9 @@ class LocalStore(_FolderStore):
             with os.fdopen(fd, 'wb') as f:
                 f.write(raw); f.flush(); os.fsync(f.fileno())
             try: os.link(tmp, final)
-            except FileExistsError: raise
+            except FileExistsError: raise _record_exists(final) from None
             except OSError:  # file systems without hard links: rename (the uuid is new, so nothing is replaced)
-                if os.path.exists(final): raise FileExistsError(final)
+                if os.path.exists(final): raise _record_exists(final) from None
                 os.rename(tmp, final)
         finally:
             try: os.unlink(tmp)
@@ -419,8 +421,10 @@ class FsspecStore(_FolderStore):
             if rec is not None: recs.append(rec)
         return recs
     def write(self, rec:dict):
-        "Upload `rec` as one object (atomic on object stores)."
-        self.fs.pipe_file(self._path(rec['uuid'] + '.json'), dump_record(rec))
+        "Upload `rec` as one object (atomic on object stores); refuses to replace an object that is there."
+        path = self._path(rec['uuid'] + '.json')
+        if self.fs.exists(path): raise _record_exists(path)
+        self.fs.pipe_file(path, dump_record(rec))
     def __repr__(self): return f'FsspecStore({self.url!r})'
 
 # %% ../nbs/03_spice.ipynb #1c908958
@@ -485,11 +489,17 @@ class _SpiceCore:
         if self.known is not None and key in set(self.known()): return
         what = (f'it is not a scan of proposal {self.proposal!r}' if self.resolve is not None else
                 'spice was opened without a way to resolve scan handles')
+        close = self._close_keys(m[2])
+        hint = f'did you mean scan {" or ".join(map(repr, close))}?' if close else 'give its scan key'
         raise SpiceKeyError(
             f'{key!r} looks like a scan handle, not a scan key, and {what}; the scan keys of proposal {self.proposal!r} '
-            f'are numbers (anchor {self._index.digit_anchor!r}): use the scan key {m[2]!r}'
-            + ('' if self.resolve is not None else ', or let spice resolve handles: proposal.spice in Python, '
+            f'are numbers (anchor {self._index.digit_anchor!r}): {hint}'
+            + ('' if self.resolve is not None else ' -- or let spice resolve handles: proposal.spice in Python, '
                '`nx5d spice --data URL` on the command line'))
+    def _close_keys(self, digits:str)->list:
+        "Scan keys that exist and are close to `digits`, closest first: the proposal's (`known`), else spice's anchors."
+        keys = [str(k) for k in self.known()] if self.known is not None else sorted({a for _, a in self._index.branches if a})
+        return difflib.get_close_matches(digits, keys, n=3, cutoff=0.8)
     def view(self, viewpoint:str # a scan key or handle
             )->SpiceView:
         "The spice seen from `viewpoint`: per handle, the highest revision of the branch with the greatest anchor <= it."
@@ -585,8 +595,13 @@ class _SpiceWrite:
         if strict: raise SpiceKeyError(msg + '; nothing written')
         _warn(msg + ' (fine for a scan still to come; else check the key -- strict=True, or --strict, refuses)', SpiceKeyWarning)
 
-    def _by_uuid(self, prefix):
-        "The one record whose uuid starts with `prefix`, or a clear error."
+    def _by_uuid(self, prefix, call='update', keys=()):
+        "The one record whose uuid starts with `prefix`, or a clear error (saying how to `call` it with a handle)."
+        if isinstance(prefix, str) and prefix in self._index.anchors and not self._index.find_uuid(prefix.lower()):
+            args = ''.join(f', {k}=...' for k in keys) if call == 'update' else ''
+            cli = f'; on the command line: nx5d spice {call} PROPOSAL SCAN {prefix}' + (' KEY=JSON' if call == 'update' else '')
+            raise SpiceKeyError(f"{prefix!r} is a spice handle, not a scan or a record's uuid: give the scan too, "
+                                f'{call}(scan, {prefix!r}{args}){cli}')
         if not isinstance(prefix, str) or len(prefix) < 4:
             raise SpiceKeyError(f'uuid prefix {prefix!r} too short (at least 4 characters); to update the branch at a scan, '
                                 'give the handle: update(scan, handle, ...)')
@@ -613,7 +628,7 @@ class _SpiceWrite:
                 if not b.clean: raise SpiceConflict({handle: [r['uuid'] for r in b.heads]}, f'at scan {key!r}')
                 base = b.heads[0]
             else:
-                base = self._by_uuid(target)
+                base = self._by_uuid(target, keys=list(changes))
                 b = self._index.branches[(base['handle'], base['anchor'])]
                 if not revert and all(base['uuid'] != r['uuid'] for r in b.heads):
                     heads = ' or '.join(r['uuid'] for r in b.heads)
@@ -664,7 +679,7 @@ class _SpiceRead:
         with self._lock:
             self.refresh()
             if handle is None:
-                r = self._by_uuid(target); b = self._index.branches[(r['handle'], r['anchor'])]
+                r = self._by_uuid(target, 'history'); b = self._index.branches[(r['handle'], r['anchor'])]
             else: b = self._branch(handle, self.scan_key(target))
             return SpiceRecords(sorted((_copy(r) for r in b.records), key=_order), self._index.short, changes=True)
 
