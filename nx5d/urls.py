@@ -4,7 +4,8 @@
 
 # %% auto #0
 __all__ = ['SCHEMES', 'FIELDS', 'check_key', 'natural_key', 'sort_keys', 'tokens', 'split_url', 'UrlPattern', 'check_options',
-           'Storage', 'is_zarr', 'open_document', 'members', 'list_keys', 'sanitize', 'check_handle', 'make_handles']
+           'Storage', 'is_zarr', 'open_document', 'members', 'list_keys', 'sanitize', 'check_handle', 'make_handles',
+           'explain_empty']
 
 # %% ../nbs/00_urls.ipynb #8c74140e
 import re, keyword
@@ -437,13 +438,69 @@ def check_handle(handle, # a proposed handle
 
 def make_handles(keys:list, # keys, e.g. from `list_keys`
                  k2h=None, # key -> handle callable; default `sanitize`
-                 prefix:str='x' # prefix for the default sanitiser
+                 prefix:str='x', # prefix for the default sanitiser
+                 unique:bool=True # False: let two keys share a handle (repositories then reach both by key only)
                 )->dict:
-    "Map each key to its handle; refuse invalid handles and two keys with one handle."
+    "Map each key to its handle; refuse invalid handles and (with `unique`) two keys with one handle."
     k2h = k2h or (lambda k: sanitize(k, prefix))
     out, seen = {}, {}
     for k in keys:
         h = check_handle(k2h(k), k)
-        if h in seen: raise ValueError(f'keys {seen[h]!r} and {k!r} both give the handle {h!r}: pass a k2h that tells them apart')
+        if unique and h in seen: raise ValueError(f'keys {seen[h]!r} and {k!r} both give the handle {h!r}: pass a k2h that tells them apart')
         out[k], seen[h] = h, k
     return out
+
+# %% ../nbs/00_urls.ipynb #d66e2a49
+def _some(names, one='entry', many='entries'):
+    "`'3 entries there: a, b, c'` (at most five named), or `'none there'`."
+    if not names: return f'no {many} there'
+    shown = ', '.join(sorted(names)[:5]) + (', ...' if len(names) > 5 else '')
+    return f'{len(names)} {one if len(names) == 1 else many} there: {shown}'
+
+def _why_anchor(store, doc, bound, asegs, field, where):
+    "Where the anchor segments `asegs` stop matching the groups of document `doc`."
+    asegs = [s for s in asegs if s]
+    with open_document(store, doc) as root:
+        level = [(root, dict(bound))]
+        for seg in asegs[:_deepest(asegs, field) + 1]:
+            nxt = [(n[name], {**b, **m.groupdict()}) for n, b in level for name, g in members(n) if g
+                   for m in [_segment_regex(seg, b).match(name)] if m]
+            if not nxt:
+                n, b = level[0]
+                inside = (getattr(n, 'name', None) or getattr(n, 'path', '') or '').strip('/')
+                groups = [name for name, g in members(n) if g]
+                return f'no group in {where(doc)}{"#" + inside if inside else ""} matches {_fill(seg, b)!r} ({_some(groups, "group", "groups")})'
+            level = nxt
+    return None
+
+def explain_empty(pattern:'UrlPattern', # the URL pattern
+                  field:str, # the placeholder whose listing found nothing
+                  **known # values of other placeholders, e.g. `proposal='p1'`
+                 )->str:
+    "Why listing `field` finds nothing: the first part of `pattern` that nothing matched, where it looked, what is there."
+    store = Storage(pattern.scheme, **pattern.storage_options)
+    host, path = _host_and_path(pattern.scheme, pattern.document)
+    segs = _split_segments(tokens(path))
+    nonempty = [s for s in segs if s]
+    final_dir = pattern.anchor is None and len(nonempty[-1]) == 1 and isinstance(nonempty[-1][0], tuple)
+    where = lambda p: pattern._prefix() + p
+    hint = "; a '$' is taken literally: write {proposal}, not ${proposal}" if '${' in pattern.url else ''
+    last = _stop(segs, field, known) if _deepest(segs, field) >= 0 else len(segs) - 1
+    parents = [(host, dict(known))]
+    for i in range(last + 1):
+        if not segs[i]: continue
+        try: found = _walk(store, host, segs, i, known, final_dir)
+        except FileNotFoundError as e: return f'{e}{hint}'
+        if found: parents = found; continue
+        p, b = sorted(parents, key=lambda x: x[0])[0]
+        try: there = _some([n for n in store.names(p or '/') if n[:1] != '.'])
+        except FileNotFoundError: there = 'it does not exist'
+        except NotADirectoryError: there = 'it is a file, not a folder'
+        what = 'no folder' if i < len(segs) - 1 or final_dir else 'nothing'
+        others = f'; nor in {len(parents) - 1} other place(s) that match so far' if len(parents) > 1 else ''
+        return f'{what} in {where(p)} matches {_fill(segs[i], b)!r} ({there}){others}{hint}'
+    if pattern.anchor is not None and _deepest(segs, field) < 0:
+        doc, b = sorted(parents, key=lambda x: x[0])[0]
+        why = _why_anchor(store, doc, b, _split_segments(tokens(pattern.anchor)), field, where)
+        if why: return why + hint
+    return f'nothing matches {pattern.url}{hint}'
