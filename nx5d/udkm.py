@@ -343,6 +343,7 @@ class DetectorMap:
 
 # %% ../nbs/05_udkm.ipynb #99c1ca7b
 from .urls import Storage, split_url, sanitize
+from .progress import progress_bar, interactive
 
 # %% ../nbs/05_udkm.ipynb #16a5426f
 FRAME_NAME = 'image{:05d}.tiff'
@@ -493,39 +494,90 @@ def _default_workers(): return max(1, min(8, os.cpu_count() or 1))
 
 def _lazy_images(folder, n, shape, dtype, reduce, mode, chunk, outdt):
     "Dask array of the first `n` frames in `folder`, one task per block of `chunk` frames (each task reads its own files)."
-    import dask, dask.array as da
+    import dask
     bshape = binned_shape(shape, reduce, mode)
-    parts = [da.from_delayed(dask.delayed(_read_block, pure=True)(folder, range(s, e), shape, dtype, reduce, mode, outdt),
-                             shape=(e - s, *bshape), dtype=outdt) for s, e in _blocks(n, chunk)]
-    return da.concatenate(parts, axis=0)
-
-def _eager_images(folder, n, shape, dtype, reduce, mode, chunk, outdt, workers, progress):
-    "The first `n` frames in `folder` decoded into one preallocated array by a thread pool."
-    out = np.empty((n, *binned_shape(shape, reduce, mode)), outdt)
+    name = 'udkm-frames-' + dask.base.tokenize(folder, n, shape, np.dtype(dtype).str, reduce, mode, chunk, np.dtype(outdt).str)
     blocks = _blocks(n, chunk)
-    bar = _progress_bar(n, progress, 'frames')
+    graph = {(name, i, 0, 0): (_read_block, folder, range(s, e), shape, dtype, reduce, mode, outdt)
+             for i, (s, e) in enumerate(blocks)}
+    whole = (folder, n, shape, dtype, reduce, mode, chunk, outdt)
+    return _frame_stack_class()(graph, name, (tuple(e - s for s, e in blocks), *((b,) for b in bshape)),
+                                meta=np.empty((0,) * 3, outdt), whole=whole)
+
+def _fill_frames(folder, n, shape, dtype, reduce, mode, chunk, outdt, workers=None, done=None):
+    "The first `n` frames in `folder` decoded into one preallocated array by a thread pool; `done(k)` after each block."
+    out = np.empty((n, *binned_shape(shape, reduce, mode)), outdt)
     def job(se):
         s, e = se
-        _read_block(folder, range(s, e), shape, dtype, reduce, mode, outdt, out=out[s:e]); bar.update(e - s)
-    try:
-        with ThreadPoolExecutor(workers or _default_workers()) as pool: list(pool.map(job, blocks))
+        _read_block(folder, range(s, e), shape, dtype, reduce, mode, outdt, out=out[s:e])
+        if done is not None: done(e - s)
+    with ThreadPoolExecutor(workers or _default_workers()) as pool: list(pool.map(job, _blocks(n, chunk)))
+    return out
+
+def _eager_images(folder, n, shape, dtype, reduce, mode, chunk, outdt, workers, progress):
+    "The first `n` frames in `folder` in one array (`_fill_frames`), with a progress bar."
+    bar = _progress_bar(n, progress, 'frames')
+    try: return _fill_frames(folder, n, shape, dtype, reduce, mode, chunk, outdt, workers, bar.update)
     finally: bar.close()
+
+# %% ../nbs/05_udkm.ipynb #c160d9fa
+def _read_whole(folder, n, shape, dtype, reduce, mode, chunk, outdt):
+    "All `n` frames, read as `lazy=False` reads them (threads, one preallocated array), without a progress bar."
+    return _fill_frames(folder, n, shape, dtype, reduce, mode, chunk, outdt)
+
+def _views(whole, s, e):
+    "Frames `s:e` of the array `whole`, as a view."
+    return whole[s:e]
+
+def _join_blocks(results):
+    "The frames from the block results: their common base array when they are its consecutive views, else a concatenation."
+    from dask.array.core import finalize
+    flat = [r for level in results for rr in level for r in rr]
+    base = flat[0].base if flat and isinstance(flat[0], np.ndarray) else None
+    if (base is not None and isinstance(base, np.ndarray) and base.flags.c_contiguous and len(base) == sum(map(len, flat))
+            and all(r.base is base for r in flat) and flat[0].ctypes.data == base.ctypes.data
+            and all(a.ctypes.data + a.nbytes == b.ctypes.data for a, b in zip(flat, flat[1:]))):
+        return base
+    return finalize(results)
+
+_FRAME_STACK = {}
+
+def _frame_stack_class():
+    "The dask array class of lazy frames (defined on first use: importing this module does not import dask)."
+    if 'cls' in _FRAME_STACK: return _FRAME_STACK['cls']
+    import dask.array as da
+    class FrameStack(da.Array):
+        "The frames of a scan: a dask array whose whole materialisation reads every frame straight into one array."
+        def __new__(cls, dask, name, chunks, meta=None, whole=None):
+            self = super().__new__(cls, dask, name, chunks, meta=meta)
+            self._whole = whole
+            return self
+        def __dask_optimize__(self, dsk, keys, **kw):
+            "Computed as a whole (only a final step asks for the blocks): one read into one array, blocks as views of it."
+            from dask.utils import ensure_dict
+            mine, graph = _flat_keys(self.__dask_keys__()), dict(ensure_dict(dsk))
+            if self._whole is None or set(_flat_keys(keys)) & set(mine) or not all(k in graph for k in mine):
+                return da.Array.__dask_optimize__(dsk, keys, **kw)    # blocks wanted as such (persist, to_delayed)
+            token = self.name + '-whole'
+            graph[token] = (_read_whole, *self._whole)
+            edges = np.cumsum((0,) + self.chunks[0]).tolist()
+            for k, s, e in zip(mine, edges[:-1], edges[1:]): graph[k] = (_views, token, s, e)
+            return graph
+        def __dask_postcompute__(self): return _join_blocks, ()
+    return _FRAME_STACK.setdefault('cls', FrameStack)
+
+def _flat_keys(keys):
+    "The keys in a nested list of dask keys, as a flat list."
+    out = []
+    for k in keys: out += _flat_keys(k) if isinstance(k, list) else [k]
     return out
 
 # %% ../nbs/05_udkm.ipynb #424ad62e
-def _interactive():
-    if 'ipykernel' in sys.modules:
-        try: return get_ipython().__class__.__name__ == 'ZMQInteractiveShell'   # noqa: F821
-        except NameError: return False
-    return sys.stderr is not None and sys.stderr.isatty()
-
 def _progress_bar(total, # steps of the work
                   progress:bool=None, # None: when interactive; True/False: always/never
                   unit='it', desc=None):
-    "A tqdm.auto bar, disabled when `progress` is False, or None and nobody watches."
-    from tqdm.auto import tqdm
-    show = _interactive() if progress is None else bool(progress)
-    return tqdm(total=total, unit=unit, desc=desc, disable=not show, leave=False)
+    "A progress bar by nx5d's rule (`nx5d.progress.progress_bar`), cleared when done."
+    return progress_bar(total, progress, unit=unit, desc=desc)
 
 # %% ../nbs/05_udkm.ipynb #742dbd00
 def _scan_manifest(folder):
@@ -992,6 +1044,8 @@ def _read_parameters(folder):
         if m: out[m.group(1)] = m.group(2)
     return out
 
+_HEAD_BYTES = 1 << 16   # a summary reads this much of the manifest: the whole of it for scans up to ~1000 frames
+
 def scan_summary(folder, # a UDKM scan folder: path, file://, s3:// or http(s):// URL, or a `ScanFolder`
                  storage_options:dict=None # fsspec options for remote URLs
                 )->dict:
@@ -1000,9 +1054,13 @@ def scan_summary(folder, # a UDKM scan folder: path, file://, s3:// or http(s):/
     try: names = folder.names()
     except (FileNotFoundError, NotADirectoryError): raise UdkmFormatError(f'{folder.url()}: no such scan folder') from None
     if 'manifest.dat' not in names: raise UdkmFormatError(f'{folder.url()}: no manifest.dat')
-    header = folder.head('manifest.dat').split(b'\n', 1)[0].decode('utf-8', errors='replace')
+    head = folder.head('manifest.dat', _HEAD_BYTES)
+    lines = head.split(b'\n')
+    header = lines[0].decode('utf-8', errors='replace')
+    if not header.strip(): raise UdkmFormatError(f'{folder.url("manifest.dat")}: empty manifest (no header line)')
     loops = [c[5:].lower() for c in map(sanitize_column, header.split('\t')) if c.startswith('Loop_')]
     steps = sum(1 for n in names if re.fullmatch(r'image\d{5}\.tiff', n))
+    if len(head) < _HEAD_BYTES: steps = min(steps, sum(1 for l in lines[1:] if l.strip()))   # frames with a row
     par = _read_parameters(folder) if 'parameters.txt' in names else {}
     exposure = next((v for k, v in par.items() if k.lower().startswith(('exposure', 'integration'))), '')
     unit = ' s' if exposure and re.fullmatch(r'[\d.eE+-]+', exposure) else ''
