@@ -178,9 +178,6 @@ def _segment_regex(toks, bound):
             parts.append(f'(?P<{t[1]}>.+?)')
     return re.compile(''.join(parts) + r'\Z', re.S)
 
-# %% ../nbs/00_urls.ipynb #b408485e
-import fsspec
-
 # %% ../nbs/00_urls.ipynb #436331c8
 import difflib, inspect
 
@@ -195,6 +192,7 @@ def check_options(scheme:str, # URL scheme the options are for
     if not options or scheme.startswith('http'): return
     if scheme == 'file': allowed = set()
     else:
+        import fsspec
         params = inspect.signature(fsspec.get_filesystem_class(scheme).__init__).parameters
         allowed = {k for k, p in params.items() if p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL) and k != 'self'} | _FSSPEC_COMMON
     bad = sorted(k for k in options if k not in allowed)
@@ -209,8 +207,15 @@ class Storage:
     def __init__(self, scheme:str, # `file`, `http`, `https` or `s3`
                  **storage_options):
         check_options(scheme, storage_options)
-        self.scheme, self.local = scheme, scheme == 'file'
-        self.fs = fsspec.filesystem('file' if self.local else scheme, **storage_options)
+        self.scheme, self.local, self.storage_options, self._fs = scheme, scheme == 'file', storage_options, None
+
+    @property
+    def fs(self):
+        "The fsspec file system (made on first use: local folders are read without it)."
+        if self._fs is None:
+            import fsspec
+            self._fs = fsspec.filesystem('file' if self.local else self.scheme, **self.storage_options)
+        return self._fs
 
     def listdir(self, path:str)->list:
         "`(name, is_dir)` for each entry of folder `path`."
@@ -310,8 +315,7 @@ def _match(seg, b, names, path, enc, collect):
     return [(f'{path}/{enc(m.string)}', {**b, **m.groupdict()}) for m in ms]
 
 # %% ../nbs/00_urls.ipynb #6409c287
-import contextlib
-import h5py
+import contextlib, sys
 
 # %% ../nbs/00_urls.ipynb #d3b746de
 def is_zarr(store:Storage, path:str)->bool:
@@ -330,6 +334,7 @@ def open_document(store:Storage, # where the document lives
         opts = None if store.local else store.fs.storage_options
         try: return contextlib.nullcontext(zarr.open_group(url, mode='r', storage_options=opts))
         except Exception as e: raise OSError(f'cannot open {path} as zarr: {e}') from None
+    import h5py
     try: return h5py.File(path if store.local else store.open(path), 'r')
     except FileNotFoundError: raise FileNotFoundError(f'{path} not found') from None
     except OSError as e: raise OSError(f'cannot open {path} as HDF5: {e}') from None
@@ -337,7 +342,8 @@ def open_document(store:Storage, # where the document lives
 # %% ../nbs/00_urls.ipynb #898821b0
 def members(node)->list:
     "`(name, is_group)` for each member of an h5py or zarr group."
-    if isinstance(node, h5py.Group):
+    h5py = sys.modules.get('h5py')                    # an h5py group comes with h5py imported
+    if h5py is not None and isinstance(node, h5py.Group):
         return [(k, node.get(k, getclass=True) is h5py.Group) for k in node.keys()]
     import zarr
     return [(k, isinstance(v, zarr.Group)) for k, v in node.members()]
