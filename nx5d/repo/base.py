@@ -25,7 +25,7 @@ def nbytes(obj)->int:
     if isinstance(obj, dict): return sys.getsizeof(obj) + sum(nbytes(o) for o in obj.values())
     return sys.getsizeof(obj)
 
-def _is_lazy(a): return type(a).__module__.startswith('dask')
+def _is_lazy(a): return callable(getattr(type(a), '__dask_graph__', None))   # a dask collection (of any class)
 
 # %% ../../nbs/01_repo_base.ipynb #70960fe2
 def parse_bytes(text:str # a size such as `4G`, `500M`, `2GiB` or `1.5e9`
