@@ -784,7 +784,7 @@ def _common_options(p:argparse.ArgumentParser, # parser to add the options to
     p.add_argument('--repo', dest='spice', default=S, help=S)   # the old name of --spice
     p.add_argument('--data', default=S if sub else None, metavar='URL',
                    help='data repository URL pattern: resolves scan and proposal handles, checks anchors against its scans')
-    p.add_argument('--format', default=S if sub else 'auto', help='data repository classes: auto, files, astor, udkm (default auto)')
+    p.add_argument('--format', default=S if sub else 'auto', help='format of the data repository: auto, a name (files, astor, udkm, spec, nexus, ...) or package.module:Class (default auto)')
     p.add_argument('-O', '--option', action='append', default=S if sub else [], metavar='KEY=JSON',
                    help='storage option for the spice, e.g. client_kwargs=\'{"endpoint_url": "..."}\' (repeatable)')
     p.add_argument('--data-option', action='append', default=S if sub else [], metavar='KEY=JSON',
@@ -847,7 +847,7 @@ def spice_cli(argv:list=None # arguments after `nx5d spice` (default: `sys.argv[
 def _data_proposal(a):
     "The proposal `a.proposal` (key or handle) of the data repository `--data`, or None without `--data`."
     if a.data is None: return None
-    from nx5d.cli import open_repository   # here, not at the top: nx5d.cli imports this module
+    from nx5d.formats import open_repository
     r = open_repository(a.data, a.format, spice_url='', **parse_assignments(a.data_option, 'data option'))
     return r.child(a.proposal)
 

@@ -1145,6 +1145,18 @@ class UdkmDataScan(DataScanBase):
                 settings = found
         return cook_rsm(data, settings, progress=self.progress)
 
+# %% ../nbs/05_udkm.ipynb #a5c838ad
+from .formats import documents
+
+# %% ../nbs/05_udkm.ipynb #dc969a53
+def _udkm_guess_can_open(cls, url:str, **options)->bool:
+    "True when the URL has no anchor and its first scan folder holds a `manifest.dat`."
+    if split_url(url)[2] is not None: return False
+    for store, path in documents(url, limit=1, **options): return store.exists(path.rstrip('/') + '/manifest.dat')
+    return False
+
+UdkmRepository.guess_can_open = classmethod(_udkm_guess_can_open)
+
 # %% ../nbs/05_udkm.ipynb #cfc86744
 def _example_specs(size):
     if size == 'small': return {'091726': ScanSpec.small(),

@@ -11,9 +11,10 @@ import contextlib, uuid
 from collections import Counter
 import numpy as np
 import h5py
-from ..urls import Storage, split_url, open_document
+from ..urls import Storage, split_url, open_document, is_zarr
 from .base import DataScanBase
 from .filesystem import DataRepository, DataProposal
+from ..formats import documents, document_head, looks_like_hdf5
 
 # %% ../../nbs/02a_astor.ipynb #26225722
 def _attrs(obj)->dict:
@@ -182,3 +183,11 @@ class AstorProposal(DataProposal):
 class AstorRepository(DataRepository):
     "A repository of HDF5/zarr documents whose groups are scans."
     def _proposal(self, key): return AstorProposal(self, key, url=self.repo_url)
+
+    @classmethod
+    def guess_can_open(cls, url:str, **options)->bool:
+        "True when the URL has an anchor and its first document is an HDF5 file or a zarr hierarchy."
+        if split_url(url)[2] is None: return False
+        for store, path in documents(url, limit=1, **options):
+            return is_zarr(store, path) or looks_like_hdf5(document_head(store, path))
+        return False

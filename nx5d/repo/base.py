@@ -497,3 +497,12 @@ class DataScanBase:
         s = self._safe_summary()
         extra = f': {s}' if not isinstance(s, Exception) else f': summary failed: {s!r}'
         return f'<{type(self).__name__} {self.key} of proposal {self.proposal.key}{extra}>'
+
+# %% ../../nbs/01_repo_base.ipynb #61e9d4d5
+def _scan_quicklook(self, roi=None, # region of interest: `{'w': slice, 'h': slice}`, a `(slice, slice)` pair, or a boolean mask
+                    images:str='images' # the variable of `raw` holding the frames
+                   ):
+    "Per-frame `sum`, `max` and centre of mass of this scan's frames, as lazy variables (see *Quick looks*)."
+    from nx5d.quicklook import quicklook
+    return quicklook(self.raw, roi=roi, images=images)
+DataScanBase.quicklook = _scan_quicklook

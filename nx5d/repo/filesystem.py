@@ -8,6 +8,7 @@ __all__ = ['DataRepository', 'DataProposal', 'FileScan']
 # %% ../../nbs/02_filesystem.ipynb #9f06dd9c
 from ..urls import UrlPattern, Storage, make_handles, split_url, explain_empty
 from .base import DataRepoBase, DataProposalBase, DataScanBase
+from ..formats import resolve_class
 
 # %% ../../nbs/02_filesystem.ipynb #4064885c
 class DataRepository(DataRepoBase):
@@ -33,6 +34,11 @@ class DataRepository(DataRepoBase):
     def _proposal(self, key:str):
         "A `DataProposal` listing the scans of `key` with the repository's pattern."
         return DataProposal(self, key, url=self.repo_url)
+
+    @classmethod
+    def guess_can_open(cls, url:str, **options)->bool:
+        "True for URLs without an anchor: folders and files, listed (reading them needs a format's own classes)."
+        return split_url(url)[2] is None
 
 # %% ../../nbs/02_filesystem.ipynb #2a14754a
 class DataProposal(DataProposalBase):
@@ -62,10 +68,12 @@ class DataProposal(DataProposalBase):
         if 'storage' not in st: st['storage'] = Storage(self.scan_pattern.scheme, **self.repo.options)
         return st['storage']
 
+    group_scan = 'nx5d.repo.astor:AstorScan'   # the class of scans inside HDF5/zarr documents (a class or 'module:Class')
+
     def _scan(self, key:str):
-        "Scans inside HDF5/zarr documents are read by `AstorScan`; other scans need a format's own class."
-        from nx5d.repo.astor import AstorScan
-        return AstorScan(self, key) if split_url(self._scan_url(key))[2] is not None else FileScan(self, key)
+        "Scans inside HDF5/zarr documents are read by `group_scan`; other scans need a format's own class."
+        if split_url(self._scan_url(key))[2] is None: return FileScan(self, key)
+        return resolve_class(self.group_scan)(self, key)
 
     def __str__(self): return f'{self.key} ({self.url})'
 
