@@ -1129,6 +1129,7 @@ def check_writable(path # the datastack file about to be written
     try: tempfile.TemporaryFile(dir=d).close()
     except OSError as e: raise PermissionError(f'cannot write the datastack {path}: {e.strerror or e}') from None
     if os.path.exists(path) and not os.access(path, os.W_OK): raise PermissionError(f'cannot write the datastack {path}: permission denied')
+    if os.path.exists(path): _DatastackFile(path).close()    # a file there must be a datastack (else: why it is not)
     return path
 
 # %% ../nbs/04_storage.ipynb #8cba2e55
