@@ -59,7 +59,7 @@ def child_read(raw, rpl, out):
 def child_nx5d(raw, rpl, out):
     from nx5d.storage import raw_to_datastack
     t = time.perf_counter()
-    raw_to_datastack(raw, rpl, out, verbose=False, progress=False)
+    raw_to_datastack(raw, rpl, out, verbose=False, progress=False, overwrite=True)
     return time.perf_counter() - t
 
 
@@ -70,7 +70,7 @@ def child_nx5d_scipy(raw, rpl, out):
         return ndi.gaussian_filter1d(np.asarray(x, np.float32), sigma, axis=-1, mode='reflect', truncate=4.0)
     S.smooth_spectra = scipy_smooth          # _convert_block looks it up at call time (threaded scheduler: same process)
     t = time.perf_counter()
-    S.raw_to_datastack(raw, rpl, out, verbose=False, progress=False)
+    S.raw_to_datastack(raw, rpl, out, verbose=False, progress=False, overwrite=True)
     return time.perf_counter() - t
 
 

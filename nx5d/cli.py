@@ -6,7 +6,7 @@
 __all__ = ['COMMANDS', 'make_parser', 'cmd_ls', 'cmd_show', 'cmd_cook', 'cmd_datastack', 'cmd_demo', 'main']
 
 # %% ../nbs/06_cli.ipynb #7948b0d7
-import sys, json, argparse, importlib, traceback, warnings, contextlib
+import os, sys, json, argparse, importlib, traceback, warnings, contextlib
 import nx5d
 from .urls import split_url
 
@@ -48,6 +48,7 @@ def make_parser()->argparse.ArgumentParser:
     s.add_argument('--sigma', type=float, default=7, help='Gaussian smoothing along the spectra, in channels (0: none; default 7)')
     s.add_argument('--keep-rows', action='store_true', help='keep the row order as stored (default: reversed, as maxrf4u does)')
     s.add_argument('--keep-columns', action='store_true', help='keep the column order as stored (default: reversed)')
+    s.add_argument('--overwrite', action='store_true', help='onto an existing datastack: replace the cube and its spectra, keep the other datasets')
     s = dsub.add_parser('repack', help='keep only the latest version of each dataset, without underscores')
     s.add_argument('file'); s.add_argument('--select', nargs='+', default='all', help='datasets to keep (default all)')
     for s in list(dsub.choices.values()) + [d]: s.add_argument('--debug', action='store_true', default=argparse.SUPPRESS, help='show tracebacks')
@@ -72,7 +73,7 @@ def cmd_ls(a, out)->int:
     if a.proposal is None:
         k2h = {k: r.handle_of(k) for k in r.keys()}
         print(json.dumps(k2h, indent=1) if a.json else
-              '\n'.join(f'{k}\t{h}' for k, h in k2h.items()) or f'no proposals at {a.url}', file=out)
+              '\n'.join(f'{k}\t{h or ""}' for k, h in k2h.items()) or r._empty_message(), file=out)
         return 0
     p = r.child(a.proposal)
     if a.json: print(json.dumps([dict(zip(('scan', 'type', 'integration', 'steps', 'notes'), row)) for row in p.rows()], default=str, indent=1), file=out)
@@ -114,7 +115,8 @@ def cmd_datastack(a, out)->int:
         dest = a.out or storage._default_datastack_file(a.raw)
         storage.check_writable(dest)
         path = storage.raw_to_datastack(a.raw, a.rpl, dest, verbose=False, sigma=a.sigma, flip_vertical=not a.keep_rows,
-                                        flip_horizontal=not a.keep_columns, progress=sys.stderr.isatty())
+                                        flip_horizontal=not a.keep_columns, overwrite=a.overwrite,
+                                        progress=sys.stderr.isatty())
         print(storage.tree_text(path), file=out)
     else:
         path = storage.repack(a.file, select=a.select, progress=sys.stderr.isatty())
@@ -124,6 +126,8 @@ def cmd_datastack(a, out)->int:
 def cmd_demo(a, out)->int:
     "`nx5d demo`: the UDKM example end to end (see `nx5d.udkm.demo`)."
     from nx5d.udkm import demo
+    if a.out is not None and os.path.exists(a.out) and not os.path.isdir(a.out):
+        raise NotADirectoryError(f'{a.out} is a file, not a folder: give --out a folder for the example data')
     with contextlib.redirect_stdout(out):
         r = demo(a.out, size=a.size, reduce=a.reduce, png=a.png, progress=sys.stderr.isatty())
     return 0 if r['correlation'] > 0.99 else 1
@@ -131,9 +135,29 @@ def cmd_demo(a, out)->int:
 COMMANDS = {'ls': cmd_ls, 'show': cmd_show, 'cook': cmd_cook, 'datastack': cmd_datastack, 'demo': cmd_demo}
 
 # %% ../nbs/06_cli.ipynb #ab90496f
+_OS_PROBLEMS = {FileNotFoundError: 'does not exist', IsADirectoryError: 'is a folder', NotADirectoryError: 'is not a folder',
+                PermissionError: 'permission denied'}
+
 def _error(e)->str:
+    "The one line that reports `e`: its message, or for a bare OS error the file and what is wrong with it."
     msg = e.args[0] if isinstance(e, KeyError) and e.args else str(e)
-    return f'nx5d: error: {msg}'
+    if isinstance(e, OSError) and e.filename is not None and e.strerror:
+        what = next((t for c, t in _OS_PROBLEMS.items() if isinstance(e, c)), e.strerror.lower())
+        msg = f'{e.filename} {what}' if what in _OS_PROBLEMS.values() else f'{e.filename}: {what}'
+    return f'nx5d: error: {" ".join(msg.split()) or type(e).__name__}'
+
+def _ours(w)->bool:
+    "Whether warning `w` was given by nx5d's code (what a user can act on), not by a library underneath."
+    return os.path.abspath(w.filename).startswith(os.path.dirname(os.path.abspath(nx5d.__file__)) + os.sep)
+
+def _warnings(caught, err, debug=False):
+    "Print nx5d's warnings among `caught` on `err`, each once and on one line (with `debug`, every warning)."
+    seen = set()
+    for w in caught:
+        msg = ' '.join(str(w.message).split())
+        if msg in seen or not (debug or _ours(w)): continue
+        seen.add(msg)
+        print(f'nx5d: warning: {msg}', file=err)
 
 def main(argv:list=None # arguments (default: `sys.argv[1:]`)
         )->int:
@@ -149,15 +173,14 @@ def main(argv:list=None # arguments (default: `sys.argv[1:]`)
     except SystemExit as e: return e.code if isinstance(e.code, int) else 2
     if a.command is None:
         p.print_help(); return 2
-    try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter('always')
-            code = COMMANDS[a.command](a, sys.stdout)
-        for w in caught: print(f'nx5d: warning: {w.message}', file=sys.stderr)
-        return code
-    except KeyboardInterrupt:
-        print('nx5d: interrupted', file=sys.stderr); return 130
-    except Exception as e:
-        if debug: traceback.print_exc()
-        print(_error(e), file=sys.stderr)
-        return 1
+    problem = None
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter('always')
+        try: code = COMMANDS[a.command](a, sys.stdout)
+        except KeyboardInterrupt: code, problem = 130, 'nx5d: interrupted'
+        except Exception as e:
+            if debug: traceback.print_exc()
+            code, problem = 1, _error(e)
+    _warnings(caught, sys.stderr, debug)                 # what happened before an error is worth knowing too
+    if problem: print(problem, file=sys.stderr)
+    return code

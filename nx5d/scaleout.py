@@ -7,12 +7,13 @@ __all__ = ['repo_recipe', 'ScanRecipe', 'scan_recipe', 'rebuild_scan', 'local_da
            'ScanResult', 'CookError', 'CookReport', 'store_result', 'local_cluster', 'cook_scans']
 
 # %% ../nbs/07_scaleout.ipynb #bec96d84
-import os, re, sys, json, time, html, uuid, fnmatch, inspect, logging, importlib, threading, traceback, contextlib
+import os, re, sys, json, time, html, uuid, fnmatch, inspect, logging, warnings, importlib, threading, traceback, contextlib
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
 # %% ../nbs/07_scaleout.ipynb #8dd90330
 from .repo.base import DataRepoBase, DataProposalBase, DataScanBase
+from .progress import progress_bar
 
 # %% ../nbs/07_scaleout.ipynb #d13871c0
 from .formats import resolve_class, class_ref
@@ -102,15 +103,24 @@ def _where()->str:
 def _failure(e, stage):
     return {'status': 'failed', 'stage': stage, 'error': f'{type(e).__name__}: {e}', 'traceback': traceback.format_exc()}
 
+def _actionable(caught)->list:
+    "`(category, message)` of the user warnings among `caught`, each message once, in order."
+    out = {}
+    for w in caught:
+        if issubclass(w.category, UserWarning): out.setdefault(str(w.message), w.category)
+    return [(c, m) for m, c in out.items()]
+
 def cook_scan(scan:DataScanBase, # the scan
               spice:dict # handle -> spice data (the keyword arguments of `_cook`)
              )->dict:
-    "Cook `scan` here with `spice`; returns `status` 'ok' and `value`, or 'failed' and `error` (never raises)."
+    "Cook `scan` here with `spice`; returns `status` 'ok' and `value`, or 'failed' and `error`, and its `warnings` (never raises)."
     t0, res = time.perf_counter(), {'worker': _where()}
-    try:
-        with local_dask(): res.update(status='ok', value=_materialise(scan._cook(scan._get_raw(), **spice)))
-    except Exception as e: res.update(_failure(e, 'cook'))
-    res['seconds'] = time.perf_counter() - t0
+    with warnings.catch_warnings(record=True) as caught:     # returned with the result: the caller gives them
+        warnings.simplefilter('always')
+        try:
+            with local_dask(): res.update(status='ok', value=_materialise(scan._cook(scan._get_raw(), **spice)))
+        except Exception as e: res.update(_failure(e, 'cook'))
+    res['seconds'], res['warnings'] = time.perf_counter() - t0, _actionable(caught)
     return res
 
 def cook_recipe(recipe:ScanRecipe # made by `scan_recipe`
@@ -126,7 +136,7 @@ def _is_pattern(s): return any(c in s for c in '*?[')
 def _matching(container, pattern)->list:
     "Children of `container` whose key or handle matches the glob `pattern`, in key order."
     return [container[k] for k, h in zip(container.keys(), container.handles())
-            if fnmatch.fnmatchcase(k, pattern) or fnmatch.fnmatchcase(h, pattern)]
+            if fnmatch.fnmatchcase(k, pattern) or (h is not None and fnmatch.fnmatchcase(h, pattern))]
 
 def _in_proposal(prop, spec, quiet=False)->list:
     "Scans of `prop` named by `spec` ('all', a pattern, a key or handle)."
@@ -171,6 +181,7 @@ class ScanResult:
     seconds: float = None               # cooking time
     worker: str = None                  # the dask worker (or process) that cooked it
     spice: tuple = ()                   # (handle, uuid, revision) of the spice records used
+    warnings: tuple = ()                # the warnings cooking gave (messages)
     traceback: str = field(default=None, repr=False)
     value: object = field(default=None, repr=False)  # the cooked data, kept when there is no datastack
 
@@ -178,7 +189,7 @@ class ScanResult:
         "This result as a JSON-ready dict (without the value and traceback)."
         return {'proposal': self.proposal, 'scan': self.scan, 'status': self.status, 'datapath': self.datapath,
                 'error': self.error, 'stage': self.stage, 'seconds': self.seconds, 'worker': self.worker,
-                'spice': [list(f) for f in self.spice]}
+                'spice': [list(f) for f in self.spice], 'warnings': list(self.warnings)}
 
 class CookError(RuntimeError):
     "Some scans of a `cook_scans` batch failed; `failed` holds their results."
@@ -264,6 +275,9 @@ def _datapaths(targets, datapath)->dict:
     from nx5d.storage import _check_datapath
     out, seen = {}, {}
     for s in targets:
+        if not callable(datapath) and None in (s.proposal.handle, s.handle) and re.search(r'\{(proposal|scan)\}', datapath):
+            raise ValueError(f'scan {s.proposal.key}/{s.key} has no handle (its handle clashes with another key\'s): use a '
+                             f'datapath template with {{proposal_key}} and {{scan_key}}, e.g. {{proposal_key}}_{{scan_key}}')
         dp = datapath(s) if callable(datapath) else datapath.format(
             proposal=s.proposal.handle, scan=s.handle, proposal_key=s.proposal.key, scan_key=s.key)
         _check_datapath(dp)
@@ -295,7 +309,7 @@ def local_cluster(n_workers:int=None, # worker processes (default: one per core)
     import dask
     from distributed import LocalCluster
     opts = dict(n_workers=n_workers or os.cpu_count() or 1, threads_per_worker=1, processes=True, host='127.0.0.1',
-                dashboard_address=None, silence_logs=logging.ERROR)
+                dashboard_address=None, silence_logs=logging.CRITICAL)   # scans' errors come back in the report
     # an earlier cluster in this process may have left the variable in os.environ, where workers inherit it
     inherited = os.environ.pop('MALLOC_TRIM_THRESHOLD_', None)
     try:
@@ -337,16 +351,7 @@ def _run_distributed(client, todo, finish):
     finally: client.cancel([f for f, _ in futures.values() if not f.done()])
 
 # %% ../nbs/07_scaleout.ipynb #2514554c
-def _interactive()->bool:
-    if 'ipykernel' in sys.modules:
-        try: return get_ipython().__class__.__name__ == 'ZMQInteractiveShell'   # noqa: F821
-        except NameError: return False
-    return sys.stderr is not None and sys.stderr.isatty()
-
-def _bar(total, progress):
-    from tqdm.auto import tqdm
-    show = _interactive() if progress is None else bool(progress)
-    return tqdm(total=total, unit='scan', desc='cooking', disable=not show)
+def _bar(total, progress): return progress_bar(total, progress, unit='scan', desc='cooking', leave=True)
 
 # %% ../nbs/07_scaleout.ipynb #38128da8
 def cook_scans(source, # a repository or a proposal
@@ -382,6 +387,8 @@ def cook_scans(source, # a repository or a proposal
     def finish(r, res):
         "Record the outcome of one scan (and store its value) in this process."
         r.worker, r.seconds = res.get('worker'), res.get('seconds')
+        r.warnings = tuple(m for _, m in res.get('warnings', ()))
+        for category, message in res.get('warnings', ()): warnings.warn(message, category, stacklevel=2)
         if res['status'] == 'ok' and out is None: r.status, r.value = 'ok', res['value']
         elif res['status'] == 'ok':
             prov = {'proposal': r.proposal, 'scan': r.scan, 'spice': [list(f) for f in r.spice]}

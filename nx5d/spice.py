@@ -227,6 +227,13 @@ def _table(rows:list, columns:list, index:str=None):
     df = pd.DataFrame(rows, columns=columns)
     return df.set_index(index) if index else df
 
+def _text_table(rows:list, columns:list)->str:
+    "`rows` (dicts, or lists in column order) as an aligned plain-text table under a header of `columns` (no pandas)."
+    cells = [list(map(str, columns))] + [['' if v is None else str(v) for v in (map(r.get, columns) if isinstance(r, dict) else r)]
+                                         for r in rows]
+    w = [max(len(row[i]) for row in cells) for i in range(len(columns))]
+    return '\n'.join('  '.join(v.ljust(w[i]) for i, v in enumerate(row)).rstrip() for row in cells)
+
 def _data_str(data, width:int=100)->str:
     "`data` as text for a table cell, cut at `width` characters."
     s = repr(data)
@@ -269,18 +276,20 @@ class SpiceView(Mapping):
     def records(self)->dict:
         "handle -> list of the head records (copies)."
         return {h: [_copy(r) for r in rs] for h, rs in self._heads.items()}
-    def table(self):
-        "The view as a pandas DataFrame indexed by viewpoint (None if the view is empty)."
-        rows = [{'viewpoint': self.viewpoint, 'handle': h, 'clean': len(rs) == 1, 'revision': r['revision'],
+    _columns = ['viewpoint', 'handle', 'clean', 'revision', 'uuid', 'anchor', 'data']
+    def _rows(self)->list:
+        return [{'viewpoint': self.viewpoint, 'handle': h, 'clean': len(rs) == 1, 'revision': r['revision'],
                  'uuid': r['uuid'][:self._short], 'anchor': r['anchor'], 'data': _data_str(r['data'])}
                 for h, rs in self._heads.items() for r in rs]
-        return _table(rows, ['viewpoint', 'handle', 'clean', 'revision', 'uuid', 'anchor', 'data'], 'viewpoint')
+    def table(self):
+        "The view as a pandas DataFrame indexed by viewpoint (None if the view is empty)."
+        return _table(self._rows(), self._columns, 'viewpoint')
     def _repr_html_(self):
         t = self.table()
         return f'<p>no spice at {self.viewpoint!r}</p>' if t is None else t.to_html()
     def __repr__(self):
-        t = self.table()
-        return f'no spice at {self.viewpoint!r}' if t is None else t.to_string()
+        rows = self._rows()
+        return f'no spice at {self.viewpoint!r}' if not rows else _text_table(rows, self._columns)
 
 # %% ../nbs/03_spice.ipynb #7768066b
 RACY_SECONDS = 2.0          # a folder listing is trusted once taken this long after the folder's last change
@@ -299,6 +308,8 @@ class MemoryStore:
         dump_record(rec)
         if self.note: _warn(self.note); self.note = None
     def __repr__(self): return 'MemoryStore()'
+
+def _record_exists(path): return FileExistsError(f'{path} exists already: a spice record is never replaced')
 
 class _FolderStore:
     "Common part of folder-like stores: turn new file contents into checked records, warn about the rest."
@@ -380,9 +391,9 @@ class LocalStore(_FolderStore):
             with os.fdopen(fd, 'wb') as f:
                 f.write(raw); f.flush(); os.fsync(f.fileno())
             try: os.link(tmp, final)
-            except FileExistsError: raise
+            except FileExistsError: raise _record_exists(final) from None
             except OSError:  # file systems without hard links: rename (the uuid is new, so nothing is replaced)
-                if os.path.exists(final): raise FileExistsError(final)
+                if os.path.exists(final): raise _record_exists(final) from None
                 os.rename(tmp, final)
         finally:
             try: os.unlink(tmp)
@@ -419,8 +430,10 @@ class FsspecStore(_FolderStore):
             if rec is not None: recs.append(rec)
         return recs
     def write(self, rec:dict):
-        "Upload `rec` as one object (atomic on object stores)."
-        self.fs.pipe_file(self._path(rec['uuid'] + '.json'), dump_record(rec))
+        "Upload `rec` as one object (atomic on object stores); refuses to replace an object that is there."
+        path = self._path(rec['uuid'] + '.json')
+        if self.fs.exists(path): raise _record_exists(path)
+        self.fs.pipe_file(path, dump_record(rec))
     def __repr__(self): return f'FsspecStore({self.url!r})'
 
 # %% ../nbs/03_spice.ipynb #1c908958
@@ -485,11 +498,17 @@ class _SpiceCore:
         if self.known is not None and key in set(self.known()): return
         what = (f'it is not a scan of proposal {self.proposal!r}' if self.resolve is not None else
                 'spice was opened without a way to resolve scan handles')
+        close = self._close_keys(m[2])
+        hint = f'did you mean scan {" or ".join(map(repr, close))}?' if close else 'give its scan key'
         raise SpiceKeyError(
             f'{key!r} looks like a scan handle, not a scan key, and {what}; the scan keys of proposal {self.proposal!r} '
-            f'are numbers (anchor {self._index.digit_anchor!r}): use the scan key {m[2]!r}'
-            + ('' if self.resolve is not None else ', or let spice resolve handles: proposal.spice in Python, '
+            f'are numbers (anchor {self._index.digit_anchor!r}): {hint}'
+            + ('' if self.resolve is not None else ' -- or let spice resolve handles: proposal.spice in Python, '
                '`nx5d spice --data URL` on the command line'))
+    def _close_keys(self, digits:str)->list:
+        "Scan keys that exist and are close to `digits`, closest first: the proposal's (`known`), else spice's anchors."
+        keys = [str(k) for k in self.known()] if self.known is not None else sorted({a for _, a in self._index.branches if a})
+        return difflib.get_close_matches(digits, keys, n=3, cutoff=0.8)
     def view(self, viewpoint:str # a scan key or handle
             )->SpiceView:
         "The spice seen from `viewpoint`: per handle, the highest revision of the branch with the greatest anchor <= it."
@@ -585,8 +604,13 @@ class _SpiceWrite:
         if strict: raise SpiceKeyError(msg + '; nothing written')
         _warn(msg + ' (fine for a scan still to come; else check the key -- strict=True, or --strict, refuses)', SpiceKeyWarning)
 
-    def _by_uuid(self, prefix):
-        "The one record whose uuid starts with `prefix`, or a clear error."
+    def _by_uuid(self, prefix, call='update', keys=()):
+        "The one record whose uuid starts with `prefix`, or a clear error (saying how to `call` it with a handle)."
+        if isinstance(prefix, str) and prefix in self._index.anchors and not self._index.find_uuid(prefix.lower()):
+            args = ''.join(f', {k}=...' for k in keys) if call == 'update' else ''
+            cli = f'; on the command line: nx5d spice {call} PROPOSAL SCAN {prefix}' + (' KEY=JSON' if call == 'update' else '')
+            raise SpiceKeyError(f"{prefix!r} is a spice handle, not a scan or a record's uuid: give the scan too, "
+                                f'{call}(scan, {prefix!r}{args}){cli}')
         if not isinstance(prefix, str) or len(prefix) < 4:
             raise SpiceKeyError(f'uuid prefix {prefix!r} too short (at least 4 characters); to update the branch at a scan, '
                                 'give the handle: update(scan, handle, ...)')
@@ -613,7 +637,7 @@ class _SpiceWrite:
                 if not b.clean: raise SpiceConflict({handle: [r['uuid'] for r in b.heads]}, f'at scan {key!r}')
                 base = b.heads[0]
             else:
-                base = self._by_uuid(target)
+                base = self._by_uuid(target, keys=list(changes))
                 b = self._index.branches[(base['handle'], base['anchor'])]
                 if not revert and all(base['uuid'] != r['uuid'] for r in b.heads):
                     heads = ' or '.join(r['uuid'] for r in b.heads)
@@ -635,8 +659,11 @@ class SpiceRecords(list):
     "A list of spice records that shows itself as a table."
     def __init__(self, records=(), short:int=6, changes:bool=False):
         super().__init__(records); self._short, self._changes = short, changes
+    def _columns(self): return ['handle', 'anchor', 'revision', 'uuid', 'type', 'data'] + (['changes'] if self._changes else [])
     def table(self):
         "The records as a pandas DataFrame (None if there are none)."
+        return _table(self._rows(), self._columns())
+    def _rows(self)->list:
         rows, prev = [], {}
         for r in self:
             row = {'handle': r['handle'], 'anchor': r['anchor'], 'revision': r['revision'], 'uuid': r['uuid'][:self._short],
@@ -646,12 +673,11 @@ class SpiceRecords(list):
                 row['changes'] = 'new' if p is None else ', '.join(f'{k}={v!r}' for k, v in r['data'].items() if p.get(k, KeyError) != v) or '-'
                 prev[(r['handle'], r['anchor'])] = r['data']
             rows.append(row)
-        cols = ['handle', 'anchor', 'revision', 'uuid', 'type', 'data'] + (['changes'] if self._changes else [])
-        return _table(rows, cols)
+        return rows
     def _repr_html_(self):
         t = self.table(); return '<p>no records</p>' if t is None else t.to_html(index=False)
     def __repr__(self):
-        t = self.table(); return 'no records' if t is None else t.to_string(index=False)
+        rows = self._rows(); return 'no records' if not rows else _text_table(rows, self._columns())
 
 def _order(r): return (r['handle'], natural_key(r['anchor']), r['revision'], r['uuid'])
 
@@ -664,7 +690,7 @@ class _SpiceRead:
         with self._lock:
             self.refresh()
             if handle is None:
-                r = self._by_uuid(target); b = self._index.branches[(r['handle'], r['anchor'])]
+                r = self._by_uuid(target, 'history'); b = self._index.branches[(r['handle'], r['anchor'])]
             else: b = self._branch(handle, self.scan_key(target))
             return SpiceRecords(sorted((_copy(r) for r in b.records), key=_order), self._index.short, changes=True)
 
@@ -686,6 +712,22 @@ class _SpiceRead:
     def listing(self):
         "Anchors x handles: revision and short uuid of every branch head ('!' marks a conflict); None if empty."
         import pandas as pd
+        grid = self._grid()
+        if grid is None: return None
+        anchors, handles, rows = grid
+        df = pd.DataFrame(rows, index=pd.Index([a or '(seed)' for a in anchors], name='anchor'), columns=handles)
+        df.columns.name = 'handle'
+        return df
+
+    def _listing_text(self)->str:
+        "The listing as plain text (None if empty)."
+        grid = self._grid()
+        if grid is None: return None
+        anchors, handles, rows = grid
+        return _text_table([[a or '(seed)', *r] for a, r in zip(anchors, rows)], ['anchor', *handles])
+
+    def _grid(self):
+        "`(anchors, handles, cells)` of the listing, or None if there is no record."
         with self._lock:
             self.refresh()
             ix, n = self._index, self._index.short
@@ -695,10 +737,7 @@ class _SpiceRead:
             def cell(b):
                 if b is None: return ''
                 return f'r{b.revision} ' + (b.heads[0]['uuid'][:n] if b.clean else '! ' + ' '.join(r['uuid'][:n] for r in b.heads))
-            rows = [[cell(ix.branches.get((h, a))) for h in handles] for a in anchors]
-        df = pd.DataFrame(rows, index=pd.Index([a or '(seed)' for a in anchors], name='anchor'), columns=handles)
-        df.columns.name = 'handle'
-        return df
+            return anchors, list(handles), [[cell(ix.branches.get((h, a))) for h in handles] for a in anchors]
 
 # %% ../nbs/03_spice.ipynb #91711148
 class Spice(_SpiceRead, _SpiceWrite, _SpiceCore):
@@ -707,8 +746,8 @@ class Spice(_SpiceRead, _SpiceWrite, _SpiceCore):
         t = self.listing()
         return f'<p>spice of proposal {self.proposal!r}: ' + ('no records</p>' if t is None else f'{len(self._index)} records</p>' + t.to_html())
     def __repr__(self):
-        t = self.listing()
-        return f'spice of proposal {self.proposal!r} ({self.store.url or "memory"}): ' + ('no records' if t is None else f'{len(self._index)} records\n{t.to_string()}')
+        t = self._listing_text()
+        return f'spice of proposal {self.proposal!r} ({self.store.url or "memory"}): ' + ('no records' if t is None else f'{len(self._index)} records\n{t}')
 
 # %% ../nbs/03_spice.ipynb #e3239c61
 def open_spice(spice_url:str=None,   # None: $NX5D_SPICE_REPO; '': in memory; else a URL pattern with {proposal}
@@ -831,7 +870,7 @@ def _spice_command(a, repo, out, err)->int:
     elif a.command == 'list':
         if a.json: _show([_jsonable_record(r) for r in sp.find()], True, out)
         else:
-            t = sp.listing(); print(f'no spice in proposal {sp.proposal!r}' if t is None else t.to_string(), file=out)
+            t = sp._listing_text(); print(f'no spice in proposal {sp.proposal!r}' if t is None else t, file=out)
     elif a.command == 'view':
         v = sp.view(a.scan)
         if a.json: _show({h: [_jsonable_record(r) for r in rs] for h, rs in v.records.items()}, True, out)

@@ -4,24 +4,17 @@
 
 # %% auto #0
 __all__ = ['DATASTACK_EXT', 'L', 'CUBE_CHUNKS', 'Layers', 'DatastackError', 'DatapathError', 'CorruptDatastackError',
-           'DatastackBusyError', 'RplError', 'DatastackStore', 'underscorify', 'append', 'append_list', 'RplHeader',
-           'read_rpl', 'write_raw_rpl', 'smooth_spectra', 'check_writable', 'raw_to_datastack', 'DamagedDataset',
-           'tree_text', 'tree', 'DataStack', 'max_and_sum_spectra', 'append_dataset', 'repack']
+           'DatastackBusyError', 'RplError', 'underscorify', 'append', 'append_list', 'RplHeader', 'read_rpl',
+           'write_raw_rpl', 'smooth_spectra', 'check_writable', 'raw_to_datastack', 'DamagedDataset', 'tree_text',
+           'tree', 'DataStack', 'max_and_sum_spectra', 'append_dataset', 'repack']
 
 # %% ../nbs/04_storage.ipynb #51d4037c
-import os, re, sys, json, time, zlib, socket, struct, tempfile, numbers, functools, itertools, threading
+import os, re, sys, json, stat, time, zlib, socket, struct, tempfile, numbers, warnings, functools, itertools, threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
-import dask
-import dask.array as da
-from dask.callbacks import Callback
-import zarr
-from zarr.abc.store import Store, RangeByteRequest, OffsetByteRequest, SuffixByteRequest
-from zarr.core.buffer import default_buffer_prototype
-from zarr.storage import MemoryStore
-from tqdm.auto import tqdm
+from .progress import progress_bar
 
 # %% ../nbs/04_storage.ipynb #07440313
 try: import fcntl
@@ -255,7 +248,8 @@ def _load_index(fd, size, path='datastack'):
     for e in reversed(_walk_ends(fd, size)):
         entries = _index_at(fd, e)
         if entries is not None: return _Index(entries, e, size)
-    raise CorruptDatastackError(f'{path}: no intact zip directory found; not a datastack, or damaged beyond what an interrupted write can do')
+    raise CorruptDatastackError(f'{path}: not a datastack (no intact zip directory found: another kind of file, or '
+                                'damaged beyond what an interrupted write can do)')
 
 # %% ../nbs/04_storage.ipynb #796a511f
 def _dos_time(t=None):
@@ -444,6 +438,17 @@ _ROOT_META = json.dumps({'zarr_format': 3, 'node_type': 'group', 'attributes': {
 
 def _has_root(names): return 'zarr.json' in names or '.zgroup' in names
 
+def _missing_file(path): return FileNotFoundError(f'{path} does not exist (no datastack there)')
+def _not_a_file(path): return IsADirectoryError(f'{path} is a folder, not a datastack')
+
+def _check_debris(fd, index, path):
+    "Refuse to cut off bytes after the last commit unless they start as an interrupted write starts (a member or a directory)."
+    head = bytes(_pread(fd, 4, index.end))
+    if any(sig.startswith(head) for sig in (_LFH, _CDH)): return
+    raise CorruptDatastackError(f'{path}: the {index.torn} bytes after its last complete version were not left by an '
+                                'interrupted datastack write (another program appended them?); not writing to this file: '
+                                'copy it, or repack it into a new file (repack(..., overwrite=False))')
+
 class _Session:
     "Exclusive write access to a datastack: `append` adds to the file, `create` builds a new one and swaps it in."
     def __init__(self, path, create=False, fsync=True, timeout=0):
@@ -457,6 +462,7 @@ class _Session:
         for _ in range(100):
             try: fd = os.open(self.path, os.O_RDWR | _O_BINARY)
             except FileNotFoundError: return None
+            except IsADirectoryError: raise _not_a_file(self.path) from None
             try:
                 _lock(fd, self.path, deadline, self.timeout)
                 st, cur = os.fstat(fd), os.stat(self.path)
@@ -475,11 +481,12 @@ class _Session:
                 self.writer = _ZipWriter(tfd, self.path, None, self.fsync)
             else:
                 self.fd = self._open_locked()
-                if self.fd is None: raise FileNotFoundError(self.path)
+                if self.fd is None: raise _missing_file(self.path)
                 self.removed = _remove_stale_temps(self.path)
                 size = os.fstat(self.fd).st_size
                 index = _load_index(self.fd, size, self.path)
                 if index.torn:
+                    _check_debris(self.fd, index, self.path)
                     os.ftruncate(self.fd, index.end)   # drop what an interrupted write left behind
                     if self.fsync: os.fsync(self.fd)
                     self.repaired = index.torn
@@ -555,20 +562,19 @@ def _cached_index(fd, path, end=None):
         _INDEX_CACHE[(st.st_dev, st.st_ino, idx.end)] = idx
     return idx, (st.st_dev, st.st_ino)
 
-class DatastackStore(Store):
-    "Read-only zarr store on one committed version of a datastack; safe to pickle to dask workers."
-    supports_writes, supports_deletes, supports_listing = False, False, True
-
+class _DatastackFile:
+    "One committed version of a datastack file, read with `pread` (no zarr needed): its datasets and member bytes."
     def __init__(self, path, # datastack file
                  _end=None, _ident=None):
-        super().__init__(read_only=True)
         self.path = os.fspath(path)
         self._fd, self._data_at = None, {}
         self._connect(_end, _ident)
 
     def _connect(self, end=None, ident=None):
-        fd = os.open(self.path, os.O_RDONLY | _O_BINARY)
+        try: fd = os.open(self.path, os.O_RDONLY | _O_BINARY)
+        except FileNotFoundError: raise _missing_file(self.path) from None
         try:
+            if stat.S_ISDIR(os.fstat(fd).st_mode): raise _not_a_file(self.path)
             idx, got = _cached_index(fd, self.path, end)
             if ident is not None and tuple(ident) != got:
                 raise CorruptDatastackError(f'{self.path} was replaced (repacked?) after it was opened; open it again')
@@ -581,7 +587,6 @@ class DatastackStore(Store):
 
     def __getstate__(self): return {'path': self.path, 'end': self.index.end, 'ident': self._ident}
     def __setstate__(self, state):
-        Store.__init__(self, read_only=True)
         self.path, self._fd, self._data_at = state['path'], None, {}
         self._connect(state['end'], state['ident'])
 
@@ -592,21 +597,13 @@ class DatastackStore(Store):
         except Exception: pass
 
     def close(self):
-        super().close()
+        "Close the file."
         if self._fd is not None: os.close(self._fd); self._fd = None
 
     def _check(self):
         if self._fd is None: raise ValueError(f'{self.path}: store is closed')
 
-    async def _open(self): self._is_open = True
-    def with_read_only(self, read_only=False):
-        if not read_only: raise ValueError(f'{self.path}: a DatastackStore is read-only; write with append()')
-        return self
-    def __eq__(self, other):
-        return isinstance(other, DatastackStore) and (self.path, self._ident, self.end) == (other.path, other._ident, other.end)
-    def __hash__(self): return hash((self.path, self.end))
-    def __repr__(self): return f"DatastackStore('{self.path}')"
-    def __str__(self): return f'datastack://{self.path}'
+    def __repr__(self): return f"{type(self).__name__}('{self.path}')"
 
     def _data_offset(self, e):
         off = self._data_at.get(e.offset)
@@ -618,17 +615,13 @@ class DatastackStore(Store):
             off = self._data_at[e.offset] = e.offset + 30 + nlen + xlen
         return off
 
-    def read_bytes(self, key, byte_range=None):
-        "Bytes of member `key` (optionally a zarr byte range of it), or None if there is no such member."
+    def read_member(self, key, lo=0, hi=None):
+        "Bytes `lo:hi` of member `key` (default: all, CRC-checked), or None if there is no such member."
         self._check()
         e = self.index.entries.get(key)
         if e is None: return None
         n = e.size
-        if byte_range is None: lo, hi = 0, n
-        elif isinstance(byte_range, RangeByteRequest): lo, hi = byte_range.start, min(byte_range.end, n)
-        elif isinstance(byte_range, OffsetByteRequest): lo, hi = byte_range.offset, n
-        elif isinstance(byte_range, SuffixByteRequest): lo, hi = max(0, n - byte_range.suffix), n
-        else: raise TypeError(f'unexpected byte range {byte_range!r}')
+        hi = n if hi is None else min(hi, n)
         start = self._data_offset(e)
         if e.method == 0: data = _pread(self._fd, max(0, hi - lo), start + lo)
         elif e.method == 8: data = zlib.decompress(_pread(self._fd, e.csize, start), -15)[lo:hi]
@@ -638,28 +631,7 @@ class DatastackStore(Store):
             raise CorruptDatastackError(f'{self.path}: member {key!r} is damaged (CRC mismatch)')
         return data
 
-    async def get(self, key, prototype, byte_range=None):
-        data = self.read_bytes(key, byte_range)
-        return None if data is None else prototype.buffer.from_bytes(data)
-    async def get_partial_values(self, prototype, key_ranges):
-        return [await self.get(k, prototype, r) for k, r in key_ranges]
-    async def exists(self, key): return key in self.index.entries
-    async def set(self, key, value): raise ValueError(f'{self.path}: a DatastackStore is read-only; write with append()')
-    async def delete(self, key): raise ValueError(f'{self.path}: datastacks are append-only; use repack() to drop datasets')
-    async def list(self):
-        for k in list(self.index.entries): yield k
-    async def list_prefix(self, prefix):
-        for k in list(self.index.entries):
-            if k.startswith(prefix): yield k
-    async def list_dir(self, prefix):
-        prefix = prefix.rstrip('/')
-        seen = set()
-        for k in list(self.index.entries):
-            if prefix:
-                if not k.startswith(prefix + '/'): continue
-                k = k[len(prefix) + 1:]
-            c = k.split('/')[0]
-            if c and c not in seen: seen.add(c); yield c
+    def read_bytes(self, key): return self.read_member(key)
 
     def datapaths(self):
         "Names of the top-level datasets in the file."
@@ -668,6 +640,69 @@ class DatastackStore(Store):
         "Bytes the members of `datapath` occupy in the file."
         p = datapath + '/'
         return sum(e.csize for n, e in self.index.entries.items() if n.startswith(p))
+
+# %% ../nbs/04_storage.ipynb #2232cb85
+def _store_class():
+    "The class `DatastackStore`, made on first use: importing this module (as `nx5d datastack tree` does) needs no zarr."
+    cls = globals().get('DatastackStore')
+    if cls is not None: return cls
+    from zarr.abc.store import Store, RangeByteRequest, OffsetByteRequest, SuffixByteRequest
+    class DatastackStore(_DatastackFile, Store):
+        "Read-only zarr store on one committed version of a datastack; safe to pickle to dask workers."
+        supports_writes, supports_deletes, supports_listing = False, False, True
+        def __init__(self, path, _end=None, _ident=None):
+            Store.__init__(self, read_only=True)
+            _DatastackFile.__init__(self, path, _end, _ident)
+        def __setstate__(self, state):
+            Store.__init__(self, read_only=True)
+            _DatastackFile.__setstate__(self, state)
+        def close(self): Store.close(self); _DatastackFile.close(self)
+        async def _open(self): self._is_open = True
+        def with_read_only(self, read_only=False):
+            if not read_only: raise ValueError(f'{self.path}: a DatastackStore is read-only; write with append()')
+            return self
+        def __eq__(self, other):
+            return isinstance(other, DatastackStore) and (self.path, self._ident, self.end) == (other.path, other._ident, other.end)
+        def __hash__(self): return hash((self.path, self.end))
+        def __str__(self): return f'datastack://{self.path}'
+        def read_bytes(self, key, byte_range=None):
+            "Bytes of member `key` (optionally a zarr byte range of it), or None if there is no such member."
+            e = self.index.entries.get(key)
+            if e is None or byte_range is None: return self.read_member(key)
+            if isinstance(byte_range, RangeByteRequest): lo, hi = byte_range.start, byte_range.end
+            elif isinstance(byte_range, OffsetByteRequest): lo, hi = byte_range.offset, None
+            elif isinstance(byte_range, SuffixByteRequest): lo, hi = max(0, e.size - byte_range.suffix), None
+            else: raise TypeError(f'unexpected byte range {byte_range!r}')
+            return self.read_member(key, lo, hi)
+        async def get(self, key, prototype, byte_range=None):
+            data = self.read_bytes(key, byte_range)
+            return None if data is None else prototype.buffer.from_bytes(data)
+        async def get_partial_values(self, prototype, key_ranges):
+            return [await self.get(k, prototype, r) for k, r in key_ranges]
+        async def exists(self, key): return key in self.index.entries
+        async def set(self, key, value): raise ValueError(f'{self.path}: a DatastackStore is read-only; write with append()')
+        async def delete(self, key): raise ValueError(f'{self.path}: datastacks are append-only; use repack() to drop datasets')
+        async def list(self):
+            for k in list(self.index.entries): yield k
+        async def list_prefix(self, prefix):
+            for k in list(self.index.entries):
+                if k.startswith(prefix): yield k
+        async def list_dir(self, prefix):
+            prefix = prefix.rstrip('/')
+            seen = set()
+            for k in list(self.index.entries):
+                if prefix:
+                    if not k.startswith(prefix + '/'): continue
+                    k = k[len(prefix) + 1:]
+                c = k.split('/')[0]
+                if c and c not in seen: seen.add(c); yield c
+    DatastackStore.__qualname__ = DatastackStore.__name__
+    return globals().setdefault('DatastackStore', DatastackStore)
+
+def __getattr__(name):
+    "Module attribute `DatastackStore`, made on first use (see `_store_class`)."
+    if name == 'DatastackStore': return _store_class()
+    raise AttributeError(f'module {__name__!r} has no attribute {name!r}')
 
 # %% ../nbs/04_storage.ipynb #3b5d36f0
 def _check_datapath(datapath):
@@ -680,8 +715,9 @@ def _check_datapath(datapath):
 
 def _array_meta(shape, dtype, chunks, attrs=None, dimension_names=None, fill_value=None):
     "zarr 3 array metadata (the bytes of `zarr.json`) with zarr's default codecs."
+    import zarr
     d = {}
-    zarr.create_array(MemoryStore(d), shape=shape, dtype=dtype, chunks=chunks, attributes=attrs or {},
+    zarr.create_array(zarr.storage.MemoryStore(d), shape=shape, dtype=dtype, chunks=chunks, attributes=attrs or {},
                       dimension_names=dimension_names, fill_value=fill_value, zarr_format=3)
     return d['zarr.json'].to_bytes()
 
@@ -692,8 +728,10 @@ def _meta_chunks(meta):
 @functools.lru_cache(maxsize=64)
 def _chunk_key(meta):
     "zarr's function from chunk coordinates to store key (its chunk key encoding) for the array described by `meta`."
+    import zarr
+    from zarr.core.buffer import default_buffer_prototype
     d = {'zarr.json': default_buffer_prototype().buffer.from_bytes(meta)}
-    return zarr.open_array(MemoryStore(d), mode='r').metadata.encode_chunk_key
+    return zarr.open_array(zarr.storage.MemoryStore(d), mode='r').metadata.encode_chunk_key
 
 def _fast_codec(meta):
     "numcodecs Zstd equivalent to the array's codecs if they are zarr 3's defaults (bytes + zstd, zero fill), else None."
@@ -717,8 +755,10 @@ def _encode_region(meta, # array metadata (bytes of zarr.json)
     block = np.asarray(block)
     fast = _fast_codec(meta)
     if fast is None:   # any other codecs: let zarr encode into a dict
+        import zarr
+        from zarr.core.buffer import default_buffer_prototype
         d = {'zarr.json': default_buffer_prototype().buffer.from_bytes(meta)}
-        z = zarr.open_array(MemoryStore(d), mode='r+', zarr_format=3)
+        z = zarr.open_array(zarr.storage.MemoryStore(d), mode='r+', zarr_format=3)
         z[tuple(region)] = block
         return [(k, b, zlib.crc32(b)) for k in sorted(d) if k != 'zarr.json' for b in [d[k].to_bytes()]]
     zstd, dtype = fast
@@ -756,8 +796,14 @@ def _block_shape(shape, chunks, itemsize, target=32 << 20):
     return tuple(block)
 
 # %% ../nbs/04_storage.ipynb #d991de83
+def _is_dask_array(x)->bool:
+    "Whether `x` is a dask array (without importing dask: if it is not imported, `x` cannot be one)."
+    da = sys.modules.get('dask.array')
+    return da is not None and isinstance(x, da.Array)
+
 def _active_client():
     "The dask.distributed client that dask computations currently go to, if any."
+    import dask
     sched = dask.base.get_scheduler()
     client = getattr(sched, '__self__', None)
     return client if client is not None and type(client).__module__.startswith('distributed') else None
@@ -776,13 +822,13 @@ def _boxed(func, *args):
     "Call `func(*args)` and put the result in a `_Box`."
     return _Box(func(*args))
 
-class _Stream(Callback):
-    "Takes the results of chosen keys out of their boxes as they finish and hands them to `consume` (scheduler thread)."
-    def __init__(self, keys, consume):
-        super().__init__(); self.keys, self.consume = keys, consume
-    def _posttask(self, key, result, dsk, state, worker_id):
-        i = self.keys.get(key)
-        if i is not None: self.consume(i, result.take())
+def _taker(keys, consume):
+    "A dask callback that takes the results of chosen `keys` out of their boxes as they finish, for `consume`."
+    from dask.callbacks import Callback
+    def posttask(key, result, dsk, state, worker_id):
+        i = keys.get(key)
+        if i is not None: consume(i, result.take())
+    return Callback(posttask=posttask)
 
 def _stream(tasks, consume):
     """Compute dask `tasks` (Delayed) with the active scheduler; call `consume(i, result)` in *this* thread for each.
@@ -798,11 +844,12 @@ def _stream(tasks, consume):
                 consume(where[f.key], f.result().take()); f.release()
         finally: client.cancel(futures)
         return
-    keys = {t.key: i for i, t in enumerate(tasks)}
-    with _Stream(keys, consume): dask.compute(*tasks)
+    import dask
+    with _taker({t.key: i for i, t in enumerate(tasks)}, consume): dask.compute(*tasks)
 
 def _tasks(func, args_list, name):
     "Delayed calls `func(*args)` for `_stream` (results boxed), keyed so that dask's ordering starts them in list order."
+    import dask
     token = dask.base.tokenize(name, time.time_ns(), os.getpid(), id(args_list))
     f = dask.delayed(_boxed, pure=False)
     return [f(func, *args, dask_key_name=f'{name}-{token}-{i:09d}') for i, args in enumerate(args_list)]
@@ -816,8 +863,8 @@ class _InOrder:
             self.fn(self.next, self.pending.pop(self.next)); self.next += 1
 
 def _progress(total, desc, enabled, unit='B'):
-    "A tqdm progress bar (disabled unless asked for)."
-    return tqdm(total=total, desc=desc, disable=not enabled, unit=unit, unit_scale=True, leave=True)
+    "A progress bar (`nx5d.progress`), shown only when asked for."
+    return progress_bar(total, bool(enabled), unit=unit, desc=desc, unit_scale=True, leave=True)
 
 def _write_array(session, prefix, arr, chunks=None, attrs=None, dimension_names=None, meta=None, progress=False):
     "Write numpy or dask array `arr` as a zarr array at `prefix` in the open write `session`."
@@ -838,7 +885,7 @@ def _write_array(session, prefix, arr, chunks=None, attrs=None, dimension_names=
         for k, b, crc in chunks_out: w.add(f'{prefix}/{k}', b, crc)
         bar.update(int(np.prod([s.stop - s.start for s in regions[i]])) * np.dtype(arr.dtype).itemsize)
     try:
-        if isinstance(arr, da.Array):
+        if _is_dask_array(arr):
             arr = arr.rechunk(tuple(tuple(s.stop - s.start for s in _spans(n, b)) for n, b in zip(arr.shape, block)))
             blocks = arr.to_delayed().ravel()
             _stream(_tasks(_encode_region, [(meta, r, b) for r, b in zip(regions, blocks)], 'encode'), consume)
@@ -886,7 +933,7 @@ def append(arr, # numpy or dask array; an xarray Dataset or named DataArray goes
             raise ValueError(f'cannot store an unnamed DataArray as {datapath!r} in {os.fspath(datastack_file)}: name it '
                              f'(arr.rename({datapath!r})) to keep its coordinates, or pass arr.data to store the values only')
         return append_dataset(arr, datapath, datastack_file, progress=progress, timeout=timeout)
-    if not isinstance(arr, da.Array): arr = np.asarray(arr)
+    if not _is_dask_array(arr): arr = np.asarray(arr)
     with _append_session(datastack_file, timeout=timeout) as s:
         dp = underscorify(datapath, s.datapaths())
         _write_array(s, dp, arr, chunks, attrs, dimension_names, progress=progress)
@@ -1082,7 +1129,42 @@ def check_writable(path # the datastack file about to be written
     try: tempfile.TemporaryFile(dir=d).close()
     except OSError as e: raise PermissionError(f'cannot write the datastack {path}: {e.strerror or e}') from None
     if os.path.exists(path) and not os.access(path, os.W_OK): raise PermissionError(f'cannot write the datastack {path}: permission denied')
+    if os.path.exists(path): _DatastackFile(path).close()    # a file there must be a datastack (else: why it is not)
     return path
+
+# %% ../nbs/04_storage.ipynb #8cba2e55
+def _versions(datapath, names):
+    "`datapath` and its versions (names with more trailing underscores) among `names`."
+    r = re.compile(re.escape(datapath) + '_*$')
+    return [n for n in names if r.match(n)]
+
+def _held(names, limit=12):
+    "Dataset names for a message, cut after `limit`."
+    shown = ', '.join(repr(n) for n in names[:limit])
+    return shown + (f', ... ({len(names) - limit} more)' if len(names) > limit else '')
+
+def _existing_datasets(path):
+    "The datasets of the datastack at `path`, or an error saying that the file there is not one (and stays)."
+    try: store = _DatastackFile(path)
+    except CorruptDatastackError as e:
+        raise FileExistsError(f'{path} exists and is not a datastack ({str(e).split(": ", 1)[-1]}); it is not '
+                              'replaced: move it away or choose another output') from None
+    try: return store.datapaths()
+    finally: store.close()
+
+def _members(entries, drop):
+    "`[(name, name)]` for the zip members in `entries` that belong to none of the top-level datasets `drop`."
+    drop = set(drop)
+    return [(n, n) for n in entries if n.split('/', 1)[0] not in drop]
+
+def _copy_members(reader, writer, members, bar=None):
+    "Copy the zip members `[(name, new name)]` of the datastack open in `reader` into `writer`, byte for byte."
+    entries = reader.index.entries
+    for name, new in members:
+        e = entries[name]
+        if e.method == 0: writer.add_copy(new, reader._fd, reader._data_offset(e), e.size, e.crc)
+        else: writer.add(new, reader.read_bytes(name), e.crc)
+        if bar is not None: bar.update(e.size)
 
 # %% ../nbs/04_storage.ipynb #6cb67120
 CUBE_CHUNKS = (32, 32, 256)
@@ -1099,6 +1181,50 @@ def _default_datastack_file(raw_file):
     p = Path(raw_file)
     return os.fspath(p.with_suffix(DATASTACK_EXT) if p.suffix.lower() == '.raw' else p.with_name(p.name + DATASTACK_EXT))
 
+_SPECTRA = (L.MAXRF_MAXSPECTRUM, L.MAXRF_SUMSPECTRUM)
+
+def _refuse_replacing(path, names, datapath, overwrite):
+    "Raise unless `overwrite`: the datastack at `path`, holding `names`, would be replaced."
+    if overwrite: return
+    raise FileExistsError(f'{path} exists and holds {len(names)} datasets ({_held(names)}); pass overwrite=True (nx5d '
+                          f'datastack convert --overwrite) to replace {datapath!r} and its spectra and keep the others')
+
+def _replaced(session, datapath, overwrite):
+    "A reader on the datastack `session` replaces (None if new), checked again now that its lock is held."
+    if session.fd is None: return None
+    old = _DatastackFile(session.path)
+    try:
+        if old.index.torn: _check_debris(old._fd, old.index, session.path)
+        _refuse_replacing(session.path, old.datapaths(), datapath, overwrite)
+    except BaseException: old.close(); raise
+    return old
+
+def _keep_others(old, session, datapath):
+    "Copy every dataset of `old` but the cube and its spectra into `session`; returns the older versions left out."
+    if old is None: return []
+    names = old.datapaths()
+    gone = [n for dp in (datapath,) + _SPECTRA for n in _versions(dp, names)]
+    _copy_members(old, session.writer, _members(old.index.entries, gone))
+    return [n for n in gone if n not in (datapath,) + _SPECTRA]
+
+def _write_cube(session, datapath, meta, hdr, blocks, tasks, bar):
+    "Write the cube's blocks into `session` as `tasks` deliver them; returns its max spectrum and its sum spectrum."
+    w, D = session.writer, hdr.depth
+    w.add(f'{datapath}/zarr.json', meta)
+    y_max, y_sum = np.full(D, -np.inf, dtype=np.float32), np.zeros(D, dtype=np.float64)
+    def add(i, bsum): y_sum[:] += bsum
+    in_order = _InOrder(add)
+    def consume(i, res):
+        enc, bmax, bsum = res
+        for k, b, crc in enc: w.add(f'{datapath}/{k}', b, crc)
+        np.maximum(y_max, bmax, out=y_max)
+        in_order(i, bsum)
+        rows, cols = blocks[i]
+        bar.update((rows.stop - rows.start) * (cols.stop - cols.start) * D * hdr.dtype.itemsize)
+    try: _stream(tasks, consume)
+    finally: bar.close()
+    return y_max, y_sum
+
 def raw_to_datastack(raw_file, # Bruker .raw data cube
                      rpl_file, # its .rpl shape file
                      datastack_file=None, # output (default: the .raw name with .datastack)
@@ -1108,7 +1234,7 @@ def raw_to_datastack(raw_file, # Bruker .raw data cube
                      flip_vertical=True, # reverse the rows (as the seed does); False keeps them as stored
                      flip_horizontal=True, # reverse the columns (as the seed does); False keeps them as stored
                      chunks=CUBE_CHUNKS, # zarr chunks of the cube (rows, columns, channels)
-                     overwrite=True, # replace an existing datastack (atomically); False raises FileExistsError
+                     overwrite=False, # on an existing datastack: replace the cube and its spectra, keep the rest (False: refuse)
                      progress=None, # progress bar (default: when verbose)
                      timeout=60): # seconds to wait while another process writes to the datastack it replaces
     "Convert a `.raw`/`.rpl` cube into a new datastack with the smoothed cube and its max and sum spectra, in one pass."
@@ -1116,12 +1242,12 @@ def raw_to_datastack(raw_file, # Bruker .raw data cube
     hdr = read_rpl(rpl_file)
     _check_raw(raw_file, hdr)
     _check_datapath(datapath)
-    if datapath in (L.MAXRF_MAXSPECTRUM, L.MAXRF_SUMSPECTRUM): raise ValueError(f'datapath {datapath!r} is reserved for the spectra')
+    if datapath in _SPECTRA: raise ValueError(f'datapath {datapath!r} is reserved for the spectra')
     datastack_file = os.fspath(datastack_file) if datastack_file is not None else _default_datastack_file(raw_file)
-    for f in (raw_file, rpl_file):
-        if os.path.exists(datastack_file) and os.path.samefile(f, datastack_file):
-            raise ValueError(f'{datastack_file}: refusing to overwrite the input file')
-    if os.path.exists(datastack_file) and not overwrite: raise FileExistsError(f'{datastack_file} exists (pass overwrite=True to replace it)')
+    if os.path.exists(datastack_file):
+        for f in (raw_file, rpl_file):
+            if os.path.samefile(f, datastack_file): raise ValueError(f'{datastack_file}: refusing to overwrite the input file')
+        _refuse_replacing(datastack_file, _existing_datasets(datastack_file), datapath, overwrite)
     H, W, D = hdr.shape
     zc = tuple(max(1, min(int(c), s)) for c, s in zip(chunks, hdr.shape))
     attrs = {'nx5d': {'source': os.path.basename(raw_file), 'sigma': sigma, 'flip_vertical': bool(flip_vertical),
@@ -1133,25 +1259,19 @@ def raw_to_datastack(raw_file, # Bruker .raw data cube
                                     for rows, cols in blocks], 'convert')
     if verbose: print(f'Writing: {datastack_file}...')
     bar = _progress(hdr.nbytes, os.path.basename(raw_file), verbose if progress is None else progress)
-    y_max, y_sum = np.full(D, -np.inf, dtype=np.float32), np.zeros(D, dtype=np.float64)
     with _Session(datastack_file, create=True, timeout=timeout) as s:
-        w = s.writer
-        w.add(f'{datapath}/zarr.json', meta)
-        def add(i, bsum): y_sum[:] += bsum
-        in_order = _InOrder(add)
-        def consume(i, res):
-            enc, bmax, bsum = res
-            for k, b, crc in enc: w.add(f'{datapath}/{k}', b, crc)
-            np.maximum(y_max, bmax, out=y_max)
-            in_order(i, bsum)
-            rows, cols = blocks[i]
-            bar.update((rows.stop - rows.start) * (cols.stop - cols.start) * D * hdr.dtype.itemsize)
-        try: _stream(tasks, consume)
-        finally: bar.close()
-        y_sum /= H * W
-        _write_array(s, L.MAXRF_MAXSPECTRUM, y_max)
-        _write_array(s, L.MAXRF_SUMSPECTRUM, y_sum)
-        s.commit()
+        old = _replaced(s, datapath, overwrite)
+        try:
+            y_max, y_sum = _write_cube(s, datapath, meta, hdr, blocks, tasks, bar)
+            _write_array(s, L.MAXRF_MAXSPECTRUM, y_max)
+            _write_array(s, L.MAXRF_SUMSPECTRUM, y_sum / (H * W))
+            dropped = _keep_others(old, s, datapath)
+            s.commit()
+        finally:
+            if old is not None: old.close()
+    if dropped:
+        warnings.warn(f'{datastack_file}: dropped {_held(dropped)}: older versions of {datapath!r} and its spectra, which '
+                      'would hide the new ones; every other dataset was kept')
     return datastack_file
 
 # %% ../nbs/04_storage.ipynb #8aac720a
@@ -1170,6 +1290,7 @@ def _node_kind(store, dp):
 
 def _dask_chunks(z):
     "Dask chunks for zarr array `z`: whole zarr chunks, about dask's default block size."
+    import dask.array as da
     if 0 in z.shape or z.dtype.kind in 'OT': return z.chunks   # variable-width items: dask cannot size blocks
     return da.core.normalize_chunks('auto', z.shape, dtype=z.dtype, previous_chunks=z.chunks)
 
@@ -1183,12 +1304,27 @@ class DamagedDataset:
 
 def _open_node(store, dp):
     "Lazy view of dataset `dp`: a dask array for an array, an xarray.Dataset (or zarr group) for a group."
+    import dask, dask.array as da, zarr
     if _node_kind(store, dp) == 'array':
         z = zarr.open_array(store, path=dp, mode='r')
         return da.from_zarr(z, chunks=_dask_chunks(z), name=f'datastack-{dp}-{dask.base.tokenize(store.path, store.end, store._ident)}')
     import xarray as xr
     try: return xr.open_zarr(store, group=dp, consolidated=False)
     except Exception: return zarr.open_group(store, path=dp, mode='r')
+
+def _array_info(store, path):
+    "(shape, dtype name, chunk shape, bytes in memory) of the array at `path`, from its metadata (zarr 3 or 2) alone."
+    raw = store.read_bytes(f'{path}/zarr.json')
+    m = json.loads(raw if raw is not None else store.read_bytes(f'{path}/.zarray'))
+    shape = tuple(m['shape'])
+    if raw is not None: chunks, dt = tuple(m['chunk_grid']['configuration']['chunk_shape']), m['data_type']
+    else: chunks, dt = tuple(m['chunks']), m['dtype']
+    if isinstance(dt, dict):        # zarr 3 extension types: text and bytes of fixed length, as zarr shows them
+        n, kind = dt.get('configuration', {}).get('length_bytes'), dt.get('name')
+        dt = {'fixed_length_utf32': f'<U{(n or 0) // 4}', 'null_terminated_bytes': f'S{n}'}.get(kind, kind)
+    try: dtype = np.dtype(dt); name, size = str(dtype), dtype.itemsize
+    except (TypeError, ValueError): name, size = str(dt), 0
+    return shape, name, chunks, int(np.prod(shape, dtype=np.int64)) * size
 
 def _fmt_bytes(n):
     for unit in ('B', 'kB', 'MB', 'GB', 'TB'):
@@ -1205,10 +1341,10 @@ def _tree_lines(store, prefix, names, indent, show_arrays):
         except CorruptDatastackError as e:
             lines.append(f'{head} (damaged: {str(e).split(": ", 1)[-1]})'); continue
         if kind == 'array':
-            z = zarr.open_array(store, path=path, mode='r')
-            line = f'{head} {tuple(z.shape)} {z.dtype}'
+            shape, dtype, chunks, nbytes = _array_info(store, path)
+            line = f'{head} {shape} {dtype}'
             if show_arrays:
-                line += f'  chunks {tuple(z.chunks)}, {_fmt_bytes(z.nbytes)}, {_fmt_bytes(store.stored_bytes(path))} stored'
+                line += f'  chunks {chunks}, {_fmt_bytes(nbytes)}, {_fmt_bytes(store.stored_bytes(path))} stored'
             lines.append(line)
         else:
             lines.append(head)
@@ -1237,14 +1373,14 @@ def _arrays_html(store):
 def tree_text(datastack_file, # the .datastack file
               show_arrays=False): # add chunk shapes and sizes in memory and on disk
     "The content tree of `datastack_file` as text (what `tree` prints)."
-    store = DatastackStore(datastack_file)
+    store = _DatastackFile(datastack_file)
     try: return _tree_text(store, os.fspath(datastack_file), show_arrays)
     finally: store.close()
 
 def tree(datastack_file, # the .datastack file
          show_arrays=False): # also list chunks and sizes, and return the dask array tables as HTML
     "Print the content tree of `datastack_file`; with `show_arrays`, return the datasets' tables as HTML (shown by Jupyter)."
-    store = DatastackStore(datastack_file)
+    store = (_store_class() if show_arrays else _DatastackFile)(datastack_file)
     try:
         print(_tree_text(store, os.fspath(datastack_file), show_arrays))
         if show_arrays: return _arrays_html(store)
@@ -1282,7 +1418,7 @@ class DataStack:
 
     def update_attrs(self):
         "(Re)read the file: picks up datasets appended since it was opened."
-        store = DatastackStore(self.datastack_file)
+        store = _store_class()(self.datastack_file)
         if self.store is not None: self.store.close()
         self.store = store
         self.datapath_list = store.datapaths()
@@ -1299,7 +1435,10 @@ class DataStack:
     def __dir__(self): return sorted(set(super().__dir__()) | set(self._attrs))
 
     @property
-    def root(self): return zarr.open_group(self.store, mode='r')
+    def root(self):
+        "The zarr root group of the file."
+        import zarr
+        return zarr.open_group(self.store, mode='r')
 
     def latest(self, datapath): # dataset name
         "Name of the latest version (most trailing underscores) of `datapath`."
@@ -1317,7 +1456,7 @@ class DataStack:
         node = self._node(datapath, latest)
         if not compute: return node
         res = node.compute()
-        if isinstance(node, da.Array) and getattr(res, 'dtype', None) != node.dtype:
+        if _is_dask_array(node) and getattr(res, 'dtype', None) != node.dtype:
             res = np.asarray(res, dtype=node.dtype)    # dask returns 0-d strings as scalars of their own width
         return res
 
@@ -1334,11 +1473,12 @@ class DataStack:
                      compute=True): # load into memory (True) or stay lazy
         "The xarray.Dataset stored with `append_dataset`."
         node = self._node(datapath, latest)
-        if isinstance(node, da.Array):
+        if _is_dask_array(node):
             raise TypeError(f'{datapath!r} in {self.datastack_file} is an array, not an xarray Dataset; use read()')
         return node.compute() if compute else node
 
     def _attrs_of(self, datapath, latest=True):
+        import zarr
         dp = self.latest(datapath) if latest else datapath
         return dict(zarr.open_array(self.store, path=dp, mode='r').attrs)
 
@@ -1364,7 +1504,7 @@ def max_and_sum_spectra(datastack_file, # the .datastack file
     "Max spectrum and sum spectrum (divided by the number of pixels) of a stored cube, in one pass. Returns `(y_max, y_sum)`."
     with DataStack(datastack_file) as ds:
         arr = ds.read(datapath, compute=False)
-        if not isinstance(arr, da.Array) or arr.ndim < 2 or 0 in arr.shape:
+        if not _is_dask_array(arr) or arr.ndim < 2 or 0 in arr.shape:
             raise ValueError(f'{datapath!r} in {datastack_file} is not a (non-empty) cube of spectra')
         blocks = list(arr.to_delayed().ravel())
         nch, edges = arr.numblocks[-1], np.cumsum((0,) + arr.chunks[-1])
@@ -1408,6 +1548,7 @@ def append_dataset(ds, # xarray.Dataset (or named DataArray), numpy- or dask-bac
     "Store an xarray Dataset (coordinates and attributes included) as a new version of `datapath`; returns the name used."
     import xarray as xr
     from xarray.backends.zarr import encode_zarr_variable
+    from zarr.storage import MemoryStore
     _check_datapath(datapath)
     if isinstance(ds, xr.DataArray):
         if ds.name is None: raise ValueError(f'cannot store an unnamed DataArray as {datapath!r} in {os.fspath(datastack_file)}: '
@@ -1419,7 +1560,9 @@ def append_dataset(ds, # xarray.Dataset (or named DataArray), numpy- or dask-bac
         dp = underscorify(datapath, s.datapaths())
         mem = {}
         # metadata of everything, data of the in-memory variables: xarray writes them into a dict
-        ds.to_zarr(MemoryStore(mem), group=dp, mode='w-', compute=False, consolidated=False, zarr_format=3)
+        with warnings.catch_warnings():     # zarr's note that text arrays have no zarr 3 spec yet: nothing to act on
+            warnings.simplefilter('ignore', FutureWarning)
+            ds.to_zarr(MemoryStore(mem), group=dp, mode='w-', compute=False, consolidated=False, zarr_format=3)
         lazy = [n for n, v in ds.variables.items() if v.chunks is not None]
         skip = tuple(f'{dp}/{n}/' for n in lazy)     # written below, block by block
         for k in sorted(mem):
@@ -1433,43 +1576,49 @@ def append_dataset(ds, # xarray.Dataset (or named DataArray), numpy- or dask-bac
     return dp
 
 # %% ../nbs/04_storage.ipynb #499c2df2
+def _repack_members(reader, select, verbose):
+    "`[(member, new name)]` a repack copies: the latest versions of the selected datasets, renamed, and every member outside a dataset."
+    path, names = reader.path, reader.datapaths()
+    if isinstance(select, str) and select == 'all': wanted = names
+    else:
+        wanted = [select] if isinstance(select, str) else list(select)
+        for dp in wanted:
+            if dp not in names: raise DatapathError(dp, names, path)
+    selected = sorted({underscorify(dp, names, extra_underscore=False) for dp in wanted})
+    renamed = [re.sub('_*$', '', x) or x for x in selected]
+    dups = sorted({r for r in renamed if renamed.count(r) > 1})
+    if dups: raise ValueError(f'{path}: the selection would store several datasets as {dups}')
+    entries = reader.index.entries
+    members = _members(entries, names)                 # the root's metadata, and notes other programs left
+    for sel, new in zip(selected, renamed):
+        if verbose: print(f"Repacking dataset: '{sel}'" + (f" as '{new}'" if new != sel else ''))
+        members += [(n, new + n[len(sel):]) for n in entries if n.startswith(sel + '/')]
+    return members
+
 def repack(datastack_file, # the .datastack file
            select='all', # 'all', or the datapaths to keep (their latest versions)
-           overwrite=True, # replace the file (atomically); False writes `<file>_temp` next to it
+           overwrite=True, # replace the file (atomically); False writes `<file>_temp` next to it (refused if that exists)
            verbose=False, # print trees and what is copied
            *, progress=None, # progress bar (default: when verbose)
            timeout=60): # seconds to wait while another process writes to the file (0: fail at once, None: no limit)
     "Keep only the latest version of each (selected) dataset, renamed without trailing underscores; returns the new file's path."
     path = os.fspath(datastack_file)
-    if not os.path.exists(path): raise FileNotFoundError(path)
+    if not os.path.exists(path): raise _missing_file(path)
+    if os.path.isdir(path): raise _not_a_file(path)
     if verbose: tree(path)
     target = path if overwrite else path + '_temp'
     with _Session(target, create=True, timeout=timeout) as dst:  # holds the lock of the file it replaces: no append gets lost
-        reader = DatastackStore(path)           # opened after locking: sees every committed append
+        if not overwrite and dst.fd is not None:
+            names = _existing_datasets(target)
+            raise FileExistsError(f'{target} exists and holds {len(names)} datasets ({_held(names)}); repack(overwrite=False) '
+                                  'writes there only when nothing is: move it away, or repack in place')
+        reader = _DatastackFile(path)           # opened after locking: sees every committed append
         try:
-            names = reader.datapaths()
-            if isinstance(select, str) and select == 'all': wanted = names
-            else:
-                wanted = [select] if isinstance(select, str) else list(select)
-                for dp in wanted:
-                    if dp not in names: raise DatapathError(dp, names, path)
-            selected = sorted({underscorify(dp, names, extra_underscore=False) for dp in wanted})
-            renamed = [re.sub('_*$', '', x) or x for x in selected]
-            dups = sorted({r for r in renamed if renamed.count(r) > 1})
-            if dups: raise ValueError(f'{path}: the selection would store several datasets as {dups}')
-            entries = reader.index.entries
-            members = [(n, n) for n in ('zarr.json', '.zgroup', '.zattrs') if n in entries]
-            for sel, new in zip(selected, renamed):
-                if verbose: print(f"Repacking dataset: '{sel}'" + (f" as '{new}'" if new != sel else ''))
-                members += [(n, new + n[len(sel):]) for n in entries if n.startswith(sel + '/')]
-            bar = _progress(sum(entries[n].size for n, _ in members), os.path.basename(path),
+            if overwrite and reader.index.torn: _check_debris(reader._fd, reader.index, path)
+            members = _repack_members(reader, select, verbose)
+            bar = _progress(sum(reader.index.entries[n].size for n, _ in members), os.path.basename(path),
                             verbose if progress is None else progress)
-            try:
-                for name, new in members:
-                    e = entries[name]
-                    if e.method == 0: dst.writer.add_copy(new, reader._fd, reader._data_offset(e), e.size, e.crc)
-                    else: dst.writer.add(new, reader.read_bytes(name), e.crc)
-                    bar.update(e.size)
+            try: _copy_members(reader, dst.writer, members, bar)
             finally: bar.close()
         finally: reader.close()
         dst.commit()

@@ -41,11 +41,15 @@ class RangeRequestHandler(SimpleHTTPRequestHandler):
         return io.BytesIO(body)
 
 # %% ../nbs/90_testing.ipynb #b59f01c5
+class _Server(ThreadingHTTPServer):
+    "A threaded HTTP server whose listen queue takes the burst of connections fsspec opens for a block of frames."
+    request_queue_size = 128    # the default, 5, drops the rest of a burst: each dropped connection waits a second
+
 @contextlib.contextmanager
 def http_server(root:str # folder to serve
                ):
     "Serve `root` over HTTP on 127.0.0.1 (free port) in a thread; yields the base URL."
-    srv = ThreadingHTTPServer(('127.0.0.1', 0), functools.partial(RangeRequestHandler, directory=str(root)))
+    srv = _Server(('127.0.0.1', 0), functools.partial(RangeRequestHandler, directory=str(root)))
     t = threading.Thread(target=srv.serve_forever, daemon=True)
     t.start()
     try: yield f'http://127.0.0.1:{srv.server_address[1]}'

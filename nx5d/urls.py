@@ -4,7 +4,8 @@
 
 # %% auto #0
 __all__ = ['SCHEMES', 'FIELDS', 'check_key', 'natural_key', 'sort_keys', 'tokens', 'split_url', 'UrlPattern', 'check_options',
-           'Storage', 'is_zarr', 'open_document', 'members', 'list_keys', 'sanitize', 'check_handle', 'make_handles']
+           'Storage', 'is_zarr', 'open_document', 'members', 'list_keys', 'sanitize', 'check_handle', 'make_handles',
+           'explain_empty']
 
 # %% ../nbs/00_urls.ipynb #8c74140e
 import re, keyword
@@ -177,9 +178,6 @@ def _segment_regex(toks, bound):
             parts.append(f'(?P<{t[1]}>.+?)')
     return re.compile(''.join(parts) + r'\Z', re.S)
 
-# %% ../nbs/00_urls.ipynb #b408485e
-import fsspec
-
 # %% ../nbs/00_urls.ipynb #436331c8
 import difflib, inspect
 
@@ -194,6 +192,7 @@ def check_options(scheme:str, # URL scheme the options are for
     if not options or scheme.startswith('http'): return
     if scheme == 'file': allowed = set()
     else:
+        import fsspec
         params = inspect.signature(fsspec.get_filesystem_class(scheme).__init__).parameters
         allowed = {k for k, p in params.items() if p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL) and k != 'self'} | _FSSPEC_COMMON
     bad = sorted(k for k in options if k not in allowed)
@@ -208,8 +207,15 @@ class Storage:
     def __init__(self, scheme:str, # `file`, `http`, `https` or `s3`
                  **storage_options):
         check_options(scheme, storage_options)
-        self.scheme, self.local = scheme, scheme == 'file'
-        self.fs = fsspec.filesystem('file' if self.local else scheme, **storage_options)
+        self.scheme, self.local, self.storage_options, self._fs = scheme, scheme == 'file', storage_options, None
+
+    @property
+    def fs(self):
+        "The fsspec file system (made on first use: local folders are read without it)."
+        if self._fs is None:
+            import fsspec
+            self._fs = fsspec.filesystem('file' if self.local else self.scheme, **self.storage_options)
+        return self._fs
 
     def listdir(self, path:str)->list:
         "`(name, is_dir)` for each entry of folder `path`."
@@ -309,8 +315,7 @@ def _match(seg, b, names, path, enc, collect):
     return [(f'{path}/{enc(m.string)}', {**b, **m.groupdict()}) for m in ms]
 
 # %% ../nbs/00_urls.ipynb #6409c287
-import contextlib
-import h5py
+import contextlib, sys
 
 # %% ../nbs/00_urls.ipynb #d3b746de
 def is_zarr(store:Storage, path:str)->bool:
@@ -329,6 +334,7 @@ def open_document(store:Storage, # where the document lives
         opts = None if store.local else store.fs.storage_options
         try: return contextlib.nullcontext(zarr.open_group(url, mode='r', storage_options=opts))
         except Exception as e: raise OSError(f'cannot open {path} as zarr: {e}') from None
+    import h5py
     try: return h5py.File(path if store.local else store.open(path), 'r')
     except FileNotFoundError: raise FileNotFoundError(f'{path} not found') from None
     except OSError as e: raise OSError(f'cannot open {path} as HDF5: {e}') from None
@@ -336,7 +342,8 @@ def open_document(store:Storage, # where the document lives
 # %% ../nbs/00_urls.ipynb #898821b0
 def members(node)->list:
     "`(name, is_group)` for each member of an h5py or zarr group."
-    if isinstance(node, h5py.Group):
+    h5py = sys.modules.get('h5py')                    # an h5py group comes with h5py imported
+    if h5py is not None and isinstance(node, h5py.Group):
         return [(k, node.get(k, getclass=True) is h5py.Group) for k in node.keys()]
     import zarr
     return [(k, isinstance(v, zarr.Group)) for k, v in node.members()]
@@ -437,13 +444,69 @@ def check_handle(handle, # a proposed handle
 
 def make_handles(keys:list, # keys, e.g. from `list_keys`
                  k2h=None, # key -> handle callable; default `sanitize`
-                 prefix:str='x' # prefix for the default sanitiser
+                 prefix:str='x', # prefix for the default sanitiser
+                 unique:bool=True # False: let two keys share a handle (repositories then reach both by key only)
                 )->dict:
-    "Map each key to its handle; refuse invalid handles and two keys with one handle."
+    "Map each key to its handle; refuse invalid handles and (with `unique`) two keys with one handle."
     k2h = k2h or (lambda k: sanitize(k, prefix))
     out, seen = {}, {}
     for k in keys:
         h = check_handle(k2h(k), k)
-        if h in seen: raise ValueError(f'keys {seen[h]!r} and {k!r} both give the handle {h!r}: pass a k2h that tells them apart')
+        if unique and h in seen: raise ValueError(f'keys {seen[h]!r} and {k!r} both give the handle {h!r}: pass a k2h that tells them apart')
         out[k], seen[h] = h, k
     return out
+
+# %% ../nbs/00_urls.ipynb #d66e2a49
+def _some(names, one='entry', many='entries'):
+    "`'3 entries there: a, b, c'` (at most five named), or `'none there'`."
+    if not names: return f'no {many} there'
+    shown = ', '.join(sorted(names)[:5]) + (', ...' if len(names) > 5 else '')
+    return f'{len(names)} {one if len(names) == 1 else many} there: {shown}'
+
+def _why_anchor(store, doc, bound, asegs, field, where):
+    "Where the anchor segments `asegs` stop matching the groups of document `doc`."
+    asegs = [s for s in asegs if s]
+    with open_document(store, doc) as root:
+        level = [(root, dict(bound))]
+        for seg in asegs[:_deepest(asegs, field) + 1]:
+            nxt = [(n[name], {**b, **m.groupdict()}) for n, b in level for name, g in members(n) if g
+                   for m in [_segment_regex(seg, b).match(name)] if m]
+            if not nxt:
+                n, b = level[0]
+                inside = (getattr(n, 'name', None) or getattr(n, 'path', '') or '').strip('/')
+                groups = [name for name, g in members(n) if g]
+                return f'no group in {where(doc)}{"#" + inside if inside else ""} matches {_fill(seg, b)!r} ({_some(groups, "group", "groups")})'
+            level = nxt
+    return None
+
+def explain_empty(pattern:'UrlPattern', # the URL pattern
+                  field:str, # the placeholder whose listing found nothing
+                  **known # values of other placeholders, e.g. `proposal='p1'`
+                 )->str:
+    "Why listing `field` finds nothing: the first part of `pattern` that nothing matched, where it looked, what is there."
+    store = Storage(pattern.scheme, **pattern.storage_options)
+    host, path = _host_and_path(pattern.scheme, pattern.document)
+    segs = _split_segments(tokens(path))
+    nonempty = [s for s in segs if s]
+    final_dir = pattern.anchor is None and len(nonempty[-1]) == 1 and isinstance(nonempty[-1][0], tuple)
+    where = lambda p: pattern._prefix() + p
+    hint = "; a '$' is taken literally: write {proposal}, not ${proposal}" if '${' in pattern.url else ''
+    last = _stop(segs, field, known) if _deepest(segs, field) >= 0 else len(segs) - 1
+    parents = [(host, dict(known))]
+    for i in range(last + 1):
+        if not segs[i]: continue
+        try: found = _walk(store, host, segs, i, known, final_dir)
+        except FileNotFoundError as e: return f'{e}{hint}'
+        if found: parents = found; continue
+        p, b = sorted(parents, key=lambda x: x[0])[0]
+        try: there = _some([n for n in store.names(p or '/') if n[:1] != '.'])
+        except FileNotFoundError: there = 'it does not exist'
+        except NotADirectoryError: there = 'it is a file, not a folder'
+        what = 'no folder' if i < len(segs) - 1 or final_dir else 'nothing'
+        others = f'; nor in {len(parents) - 1} other place(s) that match so far' if len(parents) > 1 else ''
+        return f'{what} in {where(p)} matches {_fill(segs[i], b)!r} ({there}){others}{hint}'
+    if pattern.anchor is not None and _deepest(segs, field) < 0:
+        doc, b = sorted(parents, key=lambda x: x[0])[0]
+        why = _why_anchor(store, doc, b, _split_segments(tokens(pattern.anchor)), field, where)
+        if why: return why + hint
+    return f'nothing matches {pattern.url}{hint}'

@@ -25,7 +25,7 @@ def nbytes(obj)->int:
     if isinstance(obj, dict): return sys.getsizeof(obj) + sum(nbytes(o) for o in obj.values())
     return sys.getsizeof(obj)
 
-def _is_lazy(a): return type(a).__module__.startswith('dask')
+def _is_lazy(a): return callable(getattr(type(a), '__dask_graph__', None))   # a dask collection (of any class)
 
 # %% ../../nbs/01_repo_base.ipynb #70960fe2
 def parse_bytes(text:str # a size such as `4G`, `500M`, `2GiB` or `1.5e9`
@@ -97,6 +97,14 @@ class DataCache:
 cache = DataCache()
 
 # %% ../../nbs/01_repo_base.ipynb #500fe1c0
+def _handles(k2h:dict)->tuple:
+    "`(key -> handle, handle -> key, clashes)`: a handle two keys share goes to neither (None), `clashes` names them."
+    owners = {}
+    for k, h in k2h.items(): owners.setdefault(check_handle(h, k), []).append(k)
+    clashes = {h: ks for h, ks in owners.items() if len(ks) > 1}
+    return ({k: None if h in clashes else h for k, h in k2h.items()},
+            {h: ks[0] for h, ks in owners.items() if len(ks) == 1}, clashes)
+
 class _Container:
     "Shared machinery of repositories and proposals: listing, handles, one cached child per key."
     _kind, _child_kind = 'container', 'child'
@@ -123,19 +131,28 @@ class _Container:
         st = self._nx5d_state()
         with st['lock']:
             st['listed_at'] = time.monotonic()
-            k2h = dict(self.all())
-            h2k = {}
-            for k, h in k2h.items():
-                check_handle(h, k)
-                if h in h2k: raise ValueError(f'{self._kind} {self!s}: keys {h2k[h]!r} and {k!r} both give the handle {h!r}')
-                h2k[h] = k
-            st['keys'], st['h2k'], st['order'] = k2h, h2k, sort_keys(k2h)
-            hidden = sorted(h for h in h2k if hasattr(type(self), h))
+            k2h, h2k, clashes = _handles(dict(self.all()))
+            st['keys'], st['h2k'], st['clashes'], st['order'] = k2h, h2k, clashes, sort_keys(k2h)
+            self._report_clashes(clashes)
+            told = st.setdefault('told', set())
+            hidden = sorted(h for h in h2k if hasattr(type(self), h) and ('hidden', h) not in told)
+            told.update(('hidden', h) for h in hidden)
             if hidden:
                 import warnings
                 warnings.warn(f'{self._kind} {self!s}: handles {hidden} are hidden by attributes of the same name; '
                               f'use item access with their keys instead', stacklevel=3)
         return self
+
+    def _report_clashes(self, clashes):
+        "Warn once about each handle that two or more keys would share."
+        told = self._nx5d_state().setdefault('told', set())
+        for h, ks in clashes.items():
+            if (h, tuple(ks)) in told: continue
+            told.add((h, tuple(ks)))
+            import warnings
+            warnings.warn(f'{self._kind} {self!s}: keys {" and ".join(map(repr, ks))} both give the handle {h!r}, so neither '
+                          f'has it: reach them by key ({", ".join(f"[{k!r}]" for k in ks)}), or pass a k2h that tells them apart',
+                          stacklevel=4)
 
     def _relist_on_miss(self):
         "List again after a lookup missed — at most once a second, so probing attributes stays cheap."
@@ -159,9 +176,7 @@ class _Container:
     def child(self, name:str # a key or a handle
              ):
         "The child with key or handle `name` (the key wins); a `KeyError` naming close matches if there is none."
-        if name in self._listing(): return self[name]
-        try: return self[self.key_of(name)]
-        except KeyError: return self[name]        # a key written since the listing, or the error naming close matches
+        return self[name]
 
     def key_of(self, handle:str)->str:
         "The key behind `handle` (a lookup, never a guess); `KeyError` if there is none."
@@ -176,14 +191,19 @@ class _Container:
         if key not in k2h: self._relist_on_miss()
         return self._listing()[key]
 
-    def __getitem__(self, key:str):
-        "The child with `key` (one object per key, created on first access)."
+    def __getitem__(self, key:str # a key, or a handle (the key wins)
+                   ):
+        "The child with `key` or handle `key` (one object per key, created on first access)."
         st = self._nx5d_state()
         obj = st['children'].get(key)
         if obj is not None: return obj
+        if not isinstance(key, str): raise TypeError(self._not_a_string(key))
+        if key not in self._listing() and key not in st['h2k']: self._relist_on_miss()
         if key not in self._listing():
-            self._relist_on_miss()
-            if key not in self._listing(): raise KeyError(self._missing(key, [*self._listing(), *st['h2k']]))
+            if key not in st['h2k']: raise KeyError(self._missing(key, [*self._listing(), *st['h2k']]))
+            key = st['h2k'][key]
+            obj = st['children'].get(key)
+            if obj is not None: return obj
         with st['lock']:
             obj = st['children'].get(key)
             if obj is None: obj = st['children'][key] = self._child(key)
@@ -197,13 +217,23 @@ class _Container:
         return self[key]
 
     def _missing(self, name, known):
-        known = list(dict.fromkeys(known))
+        ks = self._nx5d_state().get('clashes', {}).get(name)
+        if ks: return (f'no {self._child_kind} {name!r} in {self._kind} {self!s}: the handle {name!r} would name both '
+                       f'{" and ".join(map(repr, ks))}: use {" or ".join(f"[{k!r}]" for k in ks)}')
+        known = [k for k in dict.fromkeys(known) if k != name]
         close = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
         hint = f' (close: {", ".join(close)})' if close else f' ({len(self._listing())} {self._child_kind}s listed)'
         return f'no {self._child_kind} {name!r} in {self._kind} {self!s}{hint}'
 
+    def _not_a_string(self, key):
+        "The message for a key that is not a string (an int, typically): the key to write, if one fits."
+        fits = [k for k in self.keys() if isinstance(key, int) and k.isdigit() and int(k) == key]
+        if fits: return f'{self._child_kind} keys are strings: use [{fits[0]!r}], not [{key!r}]'
+        some = f', e.g. {self.keys()[0]!r}' if self.keys() else ''
+        return f'{self._child_kind} keys are strings, not {type(key).__name__} ({len(self)} {self._child_kind}s listed{some})'
+
     def __dir__(self):
-        try: hs = self.handles()
+        try: hs = [h for h in self.handles() if h is not None]
         except Exception: hs = []
         return sorted(set(super().__dir__()) | set(hs))
 
@@ -233,15 +263,22 @@ class DataRepoBase(_Container):
     def _child(self, key): return self._proposal(key)
     def __str__(self): return str(self.url)
 
+    def _empty_message(self)->str:
+        "What the listing shows when there is no proposal (subclasses say where they looked)."
+        return 'no proposals'
+
     def __repr__(self):
-        hs = self.handles()
-        return f'{type(self).__name__}({self.url!r}): {len(hs)} proposals: {", ".join(hs)}'
+        keys, hs = self.keys(), self.handles()
+        if not keys: return f'{type(self).__name__}({self.url!r}): {self._empty_message()}'
+        names = [h if h is not None else f'[{k!r}]' for k, h in zip(keys, hs)]
+        return f'{type(self).__name__}({self.url!r}): {len(keys)} proposals: {", ".join(names)}'
 
     def _repr_html_(self):
-        rows = ''.join(f'<tr><td>{html.escape(k)}</td><td><code>{html.escape(h)}</code></td></tr>'
+        head = f'<p><b>{html.escape(type(self).__name__)}</b> <code>{html.escape(str(self.url))}</code></p>'
+        if not self.keys(): return head + f'<p>{html.escape(self._empty_message())}</p>'
+        rows = ''.join(f'<tr><td>{html.escape(k)}</td><td><code>{html.escape(h or "")}</code></td></tr>'
                        for k, h in zip(self.keys(), self.handles()))
-        return (f'<p><b>{html.escape(type(self).__name__)}</b> <code>{html.escape(str(self.url))}</code></p>'
-                f'<table><thead><tr><th>proposal</th><th>handle</th></tr></thead><tbody>{rows}</tbody></table>')
+        return head + f'<table><thead><tr><th>proposal</th><th>handle</th></tr></thead><tbody>{rows}</tbody></table>'
 
 # %% ../../nbs/01_repo_base.ipynb #7f46214d
 COLUMNS = ('scan', 'type', 'integration', 'steps', 'notes')

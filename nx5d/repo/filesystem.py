@@ -6,7 +6,7 @@
 __all__ = ['DataRepository', 'DataProposal', 'FileScan']
 
 # %% ../../nbs/02_filesystem.ipynb #9f06dd9c
-from ..urls import UrlPattern, Storage, make_handles, split_url
+from ..urls import UrlPattern, Storage, make_handles, split_url, explain_empty
 from .base import DataRepoBase, DataProposalBase, DataScanBase
 from ..formats import resolve_class
 
@@ -16,17 +16,20 @@ class DataRepository(DataRepoBase):
     def __init__(self, url:str, # pattern, e.g. `file:///data/{proposal}/{scan}`
                  proposal_k2h=None, # proposal key -> handle; default: sanitised key, `p` in front if needed
                  spice_url:str=None, # where spice is kept (see `DataRepoBase`)
+                 scan_k2h=None, # scan key -> handle for every proposal (a proposal's own `scan_k2h` wins)
                  **kw # fsspec storage options; `spice_options` for the spice storage
                 ):
         super().__init__(url=url, spice_url=spice_url, **kw)
-        self.repo_url, self.proposal_k2h = url, proposal_k2h
+        self.repo_url, self.proposal_k2h, self.scan_k2h = url, proposal_k2h, scan_k2h
         self.pattern = UrlPattern(url, **self.options)
 
     def all(self)->dict:
         "`{key: handle}` of the proposals found at `repo_url`."
         try: keys = self.pattern.keys('proposal')
         except FileNotFoundError as e: raise FileNotFoundError(f'{e} (repository {self.repo_url})') from None
-        return make_handles(keys, self.proposal_k2h, prefix='p')
+        return make_handles(keys, self.proposal_k2h, prefix='p', unique=False)
+
+    def _empty_message(self)->str: return f'no proposals: {explain_empty(self.pattern, "proposal")}'
 
     def _proposal(self, key:str):
         "A `DataProposal` listing the scans of `key` with the repository's pattern."
@@ -48,13 +51,13 @@ class DataProposal(DataProposalBase):
         super().__init__(repo, key)
         pat = UrlPattern(repo.repo_url if url is None else url, required=('scan',), **repo.options)
         self.scan_pattern = pat.partial(proposal=key) if 'proposal' in pat.fields else pat
-        self.url, self.scan_k2h = self.scan_pattern.url, scan_k2h
+        self.url, self.scan_k2h = self.scan_pattern.url, scan_k2h or getattr(repo, 'scan_k2h', None)
 
     def all(self)->dict:
         "`{key: handle}` of the scans found for this proposal."
         try: keys = self.scan_pattern.keys('scan')
         except FileNotFoundError as e: raise FileNotFoundError(f'{e} (proposal {self.key}, scans {self.url})') from None
-        return make_handles(keys, self.scan_k2h, prefix='s')
+        return make_handles(keys, self.scan_k2h, prefix='s', unique=False)
 
     def _scan_url(self, key:str)->str: return self.scan_pattern.fill(scan=key)
 
@@ -74,7 +77,7 @@ class DataProposal(DataProposalBase):
 
     def __str__(self): return f'{self.key} ({self.url})'
 
-    def _empty_message(self): return f'No scans match {self.url}'
+    def _empty_message(self): return f'No scans match {self.url}: {explain_empty(self.scan_pattern, "scan")}'
 
 # %% ../../nbs/02_filesystem.ipynb #8eac5cdb
 class FileScan(DataScanBase):
