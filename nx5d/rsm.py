@@ -1124,15 +1124,16 @@ def settings_json(s:RsmSettings, # settings
     if grid is not None: d['q_range'] = [list(r) for r in grid.ranges]
     return json.dumps(d)
 
+_NO_SAMPLE_ANGLE = ("settings 'sample_angle' is not set: name the raw variable (or attribute) holding the sample angle, "
+                    'or give a number; one per sample circle')
+
 def frame_inputs(acc:RsmGeometry, # an accumulator (its settings and map variable)
                  data # raw dataset
                 )->dict:
     "The keyword arguments of `RsmAccumulator.add` for the frames of `data`: angles, maps, monitor and energy as the settings name them."
     s = acc.settings
     n = data[s.images].shape[0]
-    if s.sample_angle is None:
-        raise SettingsError("settings 'sample_angle' is not set: name the raw variable (or attribute) holding the sample "
-                            'angle, or give a number; one per sample circle')
+    if s.sample_angle is None: raise SettingsError(_NO_SAMPLE_ANGLE)
     cols = [frame_values(data, 'sample_angle', v, n) for v in (s.sample_angle if isinstance(s.sample_angle, tuple) else (s.sample_angle,))]
     if s.detector_angle is None: cols.append(2 * cols[0])
     else: cols += [frame_values(data, 'detector_angle', v, n) for v in (s.detector_angle if isinstance(s.detector_angle, tuple) else (s.detector_angle,))]
@@ -1162,6 +1163,7 @@ def accumulator_for(data, # raw dataset: `images` on (frame, rows, columns) and 
     img = data[s.images]
     if img.ndim != 3: raise SettingsError(f"settings 'images': {s.images!r} must be frames on 3 dimensions (frame, rows, columns), not {img.dims}")
     if img.shape[0] == 0: raise ValueError('no frames to cook')
+    if s.sample_angle is None: raise SettingsError(_NO_SAMPLE_ANGLE)
     det = Detector.of(data, s.images)
     check_center(s, det.full_shape, hint=not settings_given(s))
     name = s.maps_by

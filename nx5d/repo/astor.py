@@ -14,6 +14,7 @@ import h5py
 from ..urls import Storage, split_url, open_document
 from .base import DataScanBase
 from .filesystem import DataRepository, DataProposal
+from ..rsm import RsmScan
 
 # %% ../../nbs/02a_astor.ipynb #26225722
 def _attrs(obj)->dict:
@@ -140,8 +141,8 @@ def summarize_group(group)->dict:
             'description': _first(at, _NOTES)}
 
 # %% ../../nbs/02a_astor.ipynb #32220127
-class AstorScan(DataScanBase):
-    "A scan stored as a group of an HDF5 file or a zarr hierarchy."
+class AstorScan(RsmScan, DataScanBase):
+    "A scan stored as a group of an HDF5 file or a zarr hierarchy; frames with angles cook into reciprocal-space maps."
     lazy_bytes = 64 << 20        # arrays larger than this are read lazily (dask); None reads everything at once
     lazy_chunk_bytes = 64 << 20  # about this many bytes per dask chunk of a lazy array
 
