@@ -240,12 +240,13 @@ def rsm_settings(settings=None, # spice `settings` (mapping or record), an `RsmS
     bad = sorted(set(defaults or {}) - set(_FIELDS))
     if bad: raise ValueError(f'format defaults for unknown settings keys: {bad}')
     user = {**(_settings_dict(settings) if settings is not None else {}), **overrides}
+    had = {k: getattr(settings, k) for k in _FIELDS if k not in user} if isinstance(settings, RsmSettings) else {}
     unknown = sorted(set(user) - set(_FIELDS))
     if unknown:
         hints = [f'{k!r}: did you mean {m[0]!r}?' for k in unknown for m in [difflib.get_close_matches(k, _FIELDS, 1)] if m]
         warnings.warn(f'settings keys not used by cook_rsm (typo?): {unknown}' + (f' ({"; ".join(hints)})' if hints else ''))
     given = frozenset(k for k in user if k in _DEFAULTS)
-    merged = {**_DEFAULTS, **(defaults or {}), **{k: user[k] for k in given}}
+    merged = {**_DEFAULTS, **had, **(defaults or {}), **{k: user[k] for k in given}}
     s = RsmSettings(**{k: _CHECKS[k](k, merged[k]) for k in _FIELDS})
     _check_all(s)
     s._given = given
@@ -834,50 +835,41 @@ def chunk_sums(geo:RsmGeometry, # the cook's geometry
     order = np.lexsort((maps, aid))
     cut = np.flatnonzero(np.r_[True, (np.diff(aid[order]) != 0) | (np.diff(maps[order]) != 0), True])
     groups = [order[a:b] for a, b in zip(cut[:-1], cut[1:])]             # frames of one angle set and one map
-    j = 0
-    while j < len(groups):                                                # products of up to 16 columns
-        a, e, cols = aid[groups[j][0]], j, 0
-        while e < len(groups) and aid[groups[e][0]] == a:
-            wdt = 1 if len(groups[e]) >= 4 else len(groups[e])
-            if cols + wdt > 16 and e > j: break
-            cols += wdt; e += 1
-        _product(geo, asets[a], groups[j:e], F, rows, raw, C, B, maps, sk, dkey, out)
-        j = e
+    runs = np.flatnonzero(np.r_[True, np.diff([aid[g[0]] for g in groups]) != 0, True])
+    for r0, r1 in zip(runs[:-1], runs[1:]):                               # one angle set: products of up to 16 columns
+        for j in range(r0, r1, 16):
+            _product(geo, asets[aid[groups[j][0]]], groups[j:min(j + 16, r1)], F, rows, raw, C, B, maps, sk, dkey, out)
     return out
 
 def _product(geo, aset, groups, F, rows, raw, C, B, maps, sk, dkey, out):
-    "One sparse product for a few groups of frames at angle set `aset`, into the partial maps `out`."
+    "One sparse product for a few groups of frames at angle set `aset` (a column each), into the partial maps `out`."
     m, c = geo.mapping(aset), geo.corrections(aset)
-    cols, summed = [], set()                       # a column per frame; groups of 4 or more frames: one summed column
-    for g in groups:
-        if len(g) >= 4: summed.add(len(cols)); cols.append(g)
-        else: cols += [g[i:i + 1] for i in range(len(g))]
-    first = np.array([g[0] for g in cols])
-    A = F[rows[first]]
-    if summed:
-        A = A.astype(np.float64)
-        for j in summed:
-            g = cols[j]
-            A[j] = np.einsum('i,ij->j', sk[g], F[rows[g]], dtype=np.float64)
-            if raw and len(C): A[j, C] = np.sum(np.where(B[g], 0.0, F[np.ix_(rows[g], C)]) * sk[g][:, None], 0)
-    X = np.empty((geo.npix, len(cols)))
+    same = [bool((sk[g] == sk[g[0]]).all()) for g in groups]       # a group with one scale is summed as it is (integers stay integers)
+    if all(len(g) == 1 for g in groups): A = F[rows[[g[0] for g in groups]]]
+    else:
+        A = np.empty((len(groups), F.shape[1]), F.dtype if all(same) else np.float64)
+        for j, (g, u) in enumerate(zip(groups, same)):
+            if len(g) == 1: A[j] = F[rows[g[0]]]
+            elif u: np.sum(F[rows[g]], axis=0, out=A[j])
+            else: A[j] = sk[g] @ F[rows[g]].astype(np.float64, copy=False)
+    if raw and len(C):                                             # invalid pixels out of the sums
+        for j, (g, u) in enumerate(zip(groups, same)):
+            v = np.where(B[g], 0, F[np.ix_(rows[g], C)])
+            A[j, C] = v.sum(0) if u else sk[g] @ v
+    X = np.empty((geo.npix, len(groups)))
     _transpose_into(X, A)
-    if raw and len(C):
-        one = np.array([j for j in range(len(cols)) if j not in summed])
-        if len(one): X[np.ix_(C, one)] = np.where(B[first[one]].T, 0.0, X[np.ix_(C, one)])
     if raw and len(geo.mask_idx): X[geo.mask_idx] = 0.0
     if c is not None: X *= c[:, None]
     Y = m.M @ X
-    Y *= np.array([1.0 if j in summed else sk[first[j]] for j in range(len(cols))])
-    Yt, j = np.ascontiguousarray(Y.T), 0
-    for g in groups:
-        mi, wdt = int(maps[g[0]]), (1 if len(g) >= 4 else len(g))
+    Y *= np.array([sk[g[0]] if u else 1.0 for g, u in zip(groups, same)])
+    Yt = np.ascontiguousarray(Y.T)
+    for j, g in enumerate(groups):
+        mi = int(maps[g[0]])
         acc = out['data'].get(mi)
         if acc is None: acc = out['data'][mi] = np.zeros(geo.grid.nbins)
-        for t in range(j, j + wdt): m.add_to(acc, Yt[t])
+        m.add_to(acc, Yt[j])
         out['frames'][mi] = out['frames'].get(mi, 0) + len(g)
         out['notes'] += [(mi, aset, dkey[i], sk[i]) for i in g]
-        j += wdt
 
 # %% ../nbs/08_rsm.ipynb #5b5f7d57
 def chunk_sums_xu(geo:RsmGeometry, F:np.ndarray, rows:np.ndarray, aid:np.ndarray, asets:list, maps:np.ndarray, sk:np.ndarray)->dict:
