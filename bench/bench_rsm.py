@@ -3,8 +3,8 @@
 
 (a) cooking frames held in memory, at reduce 1 and 2, in this process, variants run in interleaved rounds:
     - bare xrayutilities: Ang2Q.area once per distinct angle, one fixed-range FuzzyGridder2D per delay, frames in
-      memory (at reduce 2 binned beforehand by block means in float64, not timed; "+binning" bins them in the run,
-      with nx5d.udkm.bin_frames: float32, so its maps differ by float32 rounding);
+      memory (at reduce 1 each made float with NaN dead pixels as it is gridded; at reduce 2 binned beforehand by
+      block means in float64, not timed; "+binning" bins them in the run with nx5d.udkm.bin_frames, float32);
     - engine, first cook: mapping cache and detector extents emptied first, so it builds its 21 mappings;
     - engine, re-cook: the mappings cached (what a spice change of monitor, mask or corrections costs);
     - engine with gridder='xrayutilities': the same streaming, xrayutilities' gridders (the old cook_rsm's way).
@@ -48,7 +48,7 @@ def peak_rss_gb():
         if line.startswith('VmHWM:'): return int(line.split()[1]) / 2**20
 
 
-def variants(scan, reduce):
+def variants(scan, reduce, light=False):
     "name -> function cooking the scan from frames in memory; plus a reference map for the comparison."
     import xrayutilities as xu
     from nx5d import rsm
@@ -60,21 +60,22 @@ def variants(scan, reduce):
     geo = rsm.RsmGeometry(s, rsm.Detector.of(raw), grid)
     def binned(fast=False):
         "Frames as xrayutilities wants them: float, dead pixels NaN, binned by block means (fast: nx5d's bin_frames, float32)."
+        if reduce == 1: return None                                            # converted frame by frame in `bare`
         if fast: return bin_frames(frames, reduce, 'mean')                      # NaN where a block has no valid pixel
-        f = np.where(frames < 0, np.nan, frames.astype(np.float64))
-        return f if reduce == 1 else bin_frames(f, reduce, 'mean', masked=False)
-    fb = binned()
+        return bin_frames(np.where(frames < 0, np.nan, frames.astype(np.float64)), reduce, 'mean', masked=False)
+    fb = binned() if reduce > 1 and not light else None
     def bare(f=None):
         f = fb if f is None else f
         qs = {t: geo.hxrd.Ang2Q.area(t, 2 * t)[1:] for t in np.unique(theta)}
         out = []
         for d in np.unique(delay):
             g = xu.FuzzyGridder2D(*grid.sizes); g.dataRange(*grid.ranges[0], *grid.ranges[1], fixed=True); g.KeepData(True)
-            for i in np.flatnonzero(delay == d): g(*qs[theta[i]], f[i])
+            for i in np.flatnonzero(delay == d):
+                g(*qs[theta[i]], np.where(frames[i] < 0, np.nan, frames[i].astype(np.float64)) if f is None else f[i])
             m = g.data; m[g._gnorm == 0] = np.nan; out.append(m)
         return np.array(out)
     def first():
-        rsm.mapping_cache.clear(); rsm._EXTENTS.d.clear()
+        rsm.clear_caches()
         return rsm.cook(raw, s, progress=False).qdata.values
     out = {'bare xrayutilities': bare,
            'engine, first cook': first,
@@ -90,12 +91,12 @@ def phases(scan, reduce):
     from nx5d.udkm import fs_load_data, UDKM_RSM_DEFAULTS
     raw = fs_load_data(scan, lazy=False, progress=False)
     s = rsm.rsm_settings(SETTINGS, reduce=reduce, defaults=UDKM_RSM_DEFAULTS)
-    rsm.mapping_cache.clear(); rsm._EXTENTS.d.clear()
+    rsm.clear_caches()
     t0 = time.perf_counter(); acc = rsm.accumulator_for(raw, s)
     t1 = time.perf_counter()
     inp = rsm.frame_inputs(acc, raw); asets, _ = acc.angle_sets(inp['angles'], inp['energy'])
     from concurrent.futures import ThreadPoolExecutor
-    with ThreadPoolExecutor(rsm._default_workers()) as p: list(p.map(acc.mapping, asets))
+    with ThreadPoolExecutor(min(8, os.cpu_count())) as p: list(p.map(acc.mapping, asets))
     t2 = time.perf_counter(); acc.add_data(raw, progress=False)
     t3 = time.perf_counter(); acc.result()
     t4 = time.perf_counter()
@@ -133,7 +134,7 @@ def section_b(scan, reduce, rounds):
     td, tc, r = [], [], []
     for _ in range(rounds):
         t = time.perf_counter(); decode(); td.append(time.perf_counter() - t)
-        rsm.mapping_cache.clear(); rsm._EXTENTS.d.clear()
+        rsm.clear_caches()
         t = time.perf_counter(); cook(); tc.append(time.perf_counter() - t)
         r.append(tc[-1] / td[-1])
     print(f'(b) files to maps at reduce={reduce} (first cook, lazy frames): {statistics.median(tc):.2f} s; decoding alone '
@@ -149,7 +150,7 @@ def child(mode, scan, reduce):
     if mode == 'files to maps': cook_rsm(fs_load_data(scan), dict(SETTINGS, reduce=reduce), progress=False)
     elif mode == 'decode': fs_load_data(scan, lazy=False, progress=False)
     else:
-        fns, _ = variants(scan, reduce)
+        fns, _ = variants(scan, reduce, light=True)
         t = time.perf_counter(); fns[mode]()
     print(json.dumps({'wall': time.perf_counter() - t, 'rss_gb': peak_rss_gb()}))
 

@@ -5,8 +5,9 @@
 # %% auto #0
 __all__ = ['ENGINE_VERSION', 'mapping_cache', 'RsmSettings', 'SettingsError', 'settings_given', 'rsm_settings', 'Detector',
            'check_center', 'hkl_matrix', 'area_experiment', 'Grid', 'grid_weights', 'PixelMapping', 'MappingCache',
-           'frame_values', 'pixel_array', 'block_sums', 'RsmGeometry', 'invalid_pixels', 'binned_values', 'chunk_sums',
-           'chunk_sums_xu', 'RsmAccumulator', 'settings_json', 'frame_inputs', 'accumulator_for', 'cook', 'RsmScan']
+           'frame_values', 'pixel_array', 'block_sums', 'RsmGeometry', 'clear_caches', 'invalid_pixels',
+           'binned_values', 'chunk_sums', 'chunk_sums_xu', 'RsmAccumulator', 'settings_json', 'frame_inputs',
+           'accumulator_for', 'cook', 'RsmScan']
 
 # %% ../nbs/08_rsm.ipynb #9fd33423
 import os, re, sys, json, math, hashlib, difflib, warnings, threading, contextlib
@@ -561,13 +562,14 @@ def pixel_array(key:str, # 'mask' or 'flat', for error messages
 
 # %% ../nbs/08_rsm.ipynb #c82785d0
 def block_sums(a:np.ndarray, # frames (k, rows, columns)
-               r:int # block size
+               r:int, # block size
+               top:int=None # the largest |value| of integer frames, if known (else it is looked up)
               )->np.ndarray:
     "Sums of the complete `r`×`r` blocks of each frame, as float64 (integers are added as integers: exact)."
     k, H, W = a.shape; h, w = H // r, W // r
     if a.dtype.kind in 'iu':
-        big = a.dtype.itemsize > 4 or (a.size and r * r * max(abs(int(a.max())), abs(int(a.min()))) >= 2**31)
-        dt = np.int64 if big else np.int32
+        if top is None and a.size: top = max(abs(int(a.max())), abs(int(a.min())))
+        dt = np.int64 if a.dtype.itemsize > 4 or r * r * (top or 0) >= 2**31 else np.int32
     else: dt = np.float64
     rows = a[:, 0:h*r:r, :w*r].astype(dt)
     for i in range(1, r): rows += a[:, i:h*r:r, :w*r]
@@ -759,30 +761,40 @@ class _Lru:
 
 _EXTENTS = _Lru(100_000)     # (geometry, grid dimensions, angle set) -> the detector's extent there
 
+def clear_caches():
+    "Forget the cached mappings (`mapping_cache`) and detector extents: the next cook starts from nothing, as a first one."
+    mapping_cache.clear()
+    with _EXTENTS.lock: _EXTENTS.d.clear()
+
 # %% ../nbs/08_rsm.ipynb #f6bf0314
 def invalid_pixels(geo:RsmGeometry, # the cook's geometry (mask, `mask_negative`)
                    F:np.ndarray, # frames, flattened: (frames, pixels)
                    rows:np.ndarray # which of them
                   )->tuple:
-    "(raw pixels outside the mask that are invalid in some frame `F[rows]`, a flag per frame and such pixel)."
-    neg, kind = geo.settings.mask_negative, F.dtype.kind
-    if kind == 'u' or (kind == 'i' and not neg): C = np.zeros(0, np.intp)
+    "(raw pixels outside the mask that are invalid in some frame `F[rows]`, a flag per frame and such pixel, the largest |value| of 4-byte integers)."
+    neg, kind, top = geo.settings.mask_negative, F.dtype.kind, None
+    if kind in 'iu':                                   # one running minimum (and maximum) over the frames
+        want_lo, want_hi = kind == 'i' and (neg or F.dtype.itemsize >= 4), F.dtype.itemsize >= 4
+        lo = F[rows[0]].copy() if want_lo else None
+        hi = F[rows[0]].copy() if want_hi else None
+        for i in rows[1:]:
+            if want_lo: np.minimum(lo, F[i], out=lo)
+            if want_hi: np.maximum(hi, F[i], out=hi)
+        C = np.flatnonzero(lo < 0) if kind == 'i' and neg else np.zeros(0, np.intp)
+        if want_hi: top = max(int(hi.max()), -int(lo.min()) if lo is not None else 0)
     else:
-        lo = F[rows[0]].copy()
-        for i in rows[1:]: np.minimum(lo, F[i], out=lo)
-        if kind == 'i': C = np.flatnonzero(lo < 0)
-        else:
-            hi = F[rows[0]].copy()
-            for i in rows[1:]: np.maximum(hi, F[i], out=hi)
-            C = np.flatnonzero(~np.isfinite(lo) | ~np.isfinite(hi) | ((lo < 0) if neg else False))
+        lo, hi = F[rows[0]].copy(), F[rows[0]].copy()
+        for i in rows[1:]: np.minimum(lo, F[i], out=lo); np.maximum(hi, F[i], out=hi)
+        C = np.flatnonzero(~np.isfinite(lo) | ~np.isfinite(hi) | ((lo < 0) if neg else False))
     if geo.mask is not None and len(C): C = C[~geo.mask.ravel()[C]]
     v = F[np.ix_(rows, C)]
     B = (~np.isfinite(v) | ((v < 0) if neg else False)) if kind == 'f' else ((v < 0) if neg else np.zeros(v.shape, bool))
-    return C, B
+    return C, B, top
 
 def binned_values(geo:RsmGeometry, # the cook's geometry (binning, mask, flat)
                   F:np.ndarray, # frames (k, rows, columns)
-                  C:np.ndarray, B:np.ndarray # candidate invalid raw pixels and their flags (`invalid_pixels`)
+                  C:np.ndarray, B:np.ndarray, # candidate invalid raw pixels and their flags (`invalid_pixels`)
+                  top:int=None # the largest |value| (integer frames), if known
                  )->tuple:
     "(float64 values per (binned) pixel, flat-corrected, invalid 0, blocks the mean of their valid pixels; (blocks redone, their valid counts))."
     k, r = len(F), geo.reduce
@@ -793,7 +805,7 @@ def binned_values(geo:RsmGeometry, # the cook's geometry (binning, mask, flat)
         if len(C): out[:, C] = np.where(B, 0.0, out[:, C])
         return out, None
     h, w = geo.shape; W = geo.detector.shape[1]
-    S = block_sums(F, r).reshape(k, -1)
+    S = block_sums(F, r, top).reshape(k, -1)
     i, j = C // W, C % W
     A = np.union1d(geo.partial, ((i // r) * w + j // r)[(i < h * r) & (j < w * r)])
     S *= 1.0 / (r * r)
@@ -820,11 +832,11 @@ def chunk_sums(geo:RsmGeometry, # the cook's geometry
     "Partial maps of frames `F[rows]`: `data` and `frames` per map, `notes` (map, angle set, invalid pixels, scale) for the weight sums."
     k, F3 = len(rows), F
     F = F.reshape(len(F), -1)
-    C, B = invalid_pixels(geo, F, rows)
+    C, B, top = invalid_pixels(geo, F, rows)
     out = {'data': {}, 'frames': {}, 'notes': [], 'dsets': {b'': C[:0]}}
     raw = geo.reduce == 1 and geo.inv_flat is None
     if not raw:
-        F = binned_values(geo, F3[rows[0]:rows[-1] + 1] if (np.diff(rows) == 1).all() else F3[rows], C, B)[0]
+        F = binned_values(geo, F3[rows[0]:rows[-1] + 1] if (np.diff(rows) == 1).all() else F3[rows], C, B, top)[0]
         rows = np.arange(k)
     dkey = [b''] * k
     if len(C):
@@ -835,33 +847,41 @@ def chunk_sums(geo:RsmGeometry, # the cook's geometry
     order = np.lexsort((maps, aid))
     cut = np.flatnonzero(np.r_[True, (np.diff(aid[order]) != 0) | (np.diff(maps[order]) != 0), True])
     groups = [order[a:b] for a, b in zip(cut[:-1], cut[1:])]             # frames of one angle set and one map
+    stype = _sum_type(F, top, groups)
     runs = np.flatnonzero(np.r_[True, np.diff([aid[g[0]] for g in groups]) != 0, True])
     for r0, r1 in zip(runs[:-1], runs[1:]):                               # one angle set: products of up to 16 columns
         for j in range(r0, r1, 16):
-            _product(geo, asets[aid[groups[j][0]]], groups[j:min(j + 16, r1)], F, rows, raw, C, B, maps, sk, dkey, out)
+            _product(geo, asets[aid[groups[j][0]]], groups[j:min(j + 16, r1)], F, rows, raw, C, B, maps, sk, dkey, out, stype)
     return out
 
-def _product(geo, aset, groups, F, rows, raw, C, B, maps, sk, dkey, out):
+def _sum_type(F, top, groups):
+    "A type for the sums of each group's frames: their integer type while it cannot overflow, else int64 (floats: float64)."
+    if F.dtype.kind == 'f': return np.float64
+    n = max(len(g) for g in groups)
+    if F.dtype.itemsize < 4: return np.int32 if n < 2**15 else np.int64
+    return np.int32 if F.dtype.itemsize == 4 and n * top < 2**31 - 1 else np.int64
+
+def _product(geo, aset, groups, F, rows, raw, C, B, maps, sk, dkey, out, stype):
     "One sparse product for a few groups of frames at angle set `aset` (a column each), into the partial maps `out`."
     m, c = geo.mapping(aset), geo.corrections(aset)
-    same = [bool((sk[g] == sk[g[0]]).all()) for g in groups]       # a group with one scale is summed as it is (integers stay integers)
-    if all(len(g) == 1 for g in groups): A = F[rows[[g[0] for g in groups]]]
+    idx = np.concatenate(groups)
+    one = bool((sk[idx] == sk[idx[0]]).all())                   # one scale: sums as they are (integers stay integers)
+    if len(idx) == len(groups): A = F[rows[idx]] if one else F[rows[idx]] * sk[idx][:, None]
     else:
-        A = np.empty((len(groups), F.shape[1]), F.dtype if all(same) else np.float64)
-        for j, (g, u) in enumerate(zip(groups, same)):
-            if len(g) == 1: A[j] = F[rows[g[0]]]
-            elif u: np.sum(F[rows[g]], axis=0, out=A[j])
-            else: A[j] = sk[g] @ F[rows[g]].astype(np.float64, copy=False)
-    if raw and len(C):                                             # invalid pixels out of the sums
-        for j, (g, u) in enumerate(zip(groups, same)):
-            v = np.where(B[g], 0, F[np.ix_(rows[g], C)])
-            A[j, C] = v.sum(0) if u else sk[g] @ v
+        A = np.empty((len(groups), F.shape[1]), stype if one else np.float64)
+        for j, g in enumerate(groups):
+            if one: np.sum(F[rows[g]], axis=0, out=A[j])
+            else: A[j] = sk[g] @ F[rows[g]]
+    if raw and len(C):                                          # invalid pixels out of the sums
+        v = np.where(B[idx], 0, F[np.ix_(rows[idx], C)])
+        if not one: v = v * sk[idx][:, None]
+        A[:, C] = np.add.reduceat(v, np.r_[0, np.cumsum([len(g) for g in groups])[:-1]], axis=0)
     X = np.empty((geo.npix, len(groups)))
     _transpose_into(X, A)
     if raw and len(geo.mask_idx): X[geo.mask_idx] = 0.0
     if c is not None: X *= c[:, None]
     Y = m.M @ X
-    Y *= np.array([sk[g[0]] if u else 1.0 for g, u in zip(groups, same)])
+    if one: Y *= sk[idx[0]]
     Yt = np.ascontiguousarray(Y.T)
     for j, g in enumerate(groups):
         mi = int(maps[g[0]])
@@ -876,8 +896,8 @@ def chunk_sums_xu(geo:RsmGeometry, F:np.ndarray, rows:np.ndarray, aid:np.ndarray
     "Like `chunk_sums`, with xrayutilities' gridders: `data` and `weight` per map from `FuzzyGridder2D`/`3D` (or `Gridder`)."
     import xrayutilities as xu
     F3, F = F, F.reshape(len(F), -1)
-    C, B = invalid_pixels(geo, F, rows)
-    V, inv = binned_values(geo, F3[rows], C, B)
+    C, B, top = invalid_pixels(geo, F, rows)
+    V, inv = binned_values(geo, F3[rows], C, B, top)
     if geo.reduce == 1:
         if len(geo.mask_idx): V[:, geo.mask_idx] = np.nan
         if len(C): V[:, C] = np.where(B, np.nan, V[:, C])
