@@ -4,16 +4,8 @@
 Catches `from nx5d.m import _x`, `from .m import _x`, and `m._x` where `m` is a name bound to an nx5d module by an
 import (`import nx5d.m as m`, `from nx5d import m`, `from . import m`). Dunder names are not private."""
 import ast, sys
-from pathlib import Path
 
-root = Path(__file__).resolve().parent.parent
-pkg = 'nx5d'
-
-def module_name(path):
-    parts = path.relative_to(root).with_suffix('').parts
-    return '.'.join(parts[:-1] if parts[-1] == '__init__' else parts)
-
-modules = {module_name(p): p for p in (root / pkg).rglob('*.py')}
+from pkg_modules import root, pkg, modules   # same directory
 
 def private(name): return name.startswith('_') and not (name.startswith('__') and name.endswith('__'))
 
