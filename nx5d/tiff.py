@@ -35,14 +35,14 @@ class TiffLayout(NamedTuple):
     offsets: tuple
     counts: tuple
 
-# %% ../nbs/02b_tiff.ipynb #7e43dfa0
+# %% ../nbs/02b_tiff.ipynb #64a0de80
 def _truncated(name, what): return TiffError(f'{name}: truncated or damaged TIFF ({what})')
 
 def _check_strips(buf, name, offs, cnts):
     for o, c in zip(offs, cnts):
         if o + c > len(buf): raise _truncated(name, 'pixel data beyond the end of the file')
 
-# %% ../nbs/02b_tiff.ipynb #fc6624fb
+# %% ../nbs/02b_tiff.ipynb #b682cd7d
 def _parse_tiff(buf, name):
     "(layout or None, (ifd offset, end of the directory), where the strip tables are)."
     if len(buf) < 8: raise _truncated(name, f'{len(buf)} bytes')
@@ -79,7 +79,7 @@ def _parse_tiff(buf, name):
     _check_strips(buf, name, offs, cnts)
     return TiffLayout((h, w), np.dtype(e + dt), one(259), rps, offs, cnts), (ifd, ifd + 6 + 12*n), (locs[273], locs[279])
 
-# %% ../nbs/02b_tiff.ipynb #ecb1a147
+# %% ../nbs/02b_tiff.ipynb #2f007e70
 def tiff_layout(buf:bytes, # the whole file
                 name='<tiff>' # file name for error messages
                )->TiffLayout:
@@ -105,7 +105,7 @@ class LayoutReader:
             self.key, self.lay, self.locs = (bytes(buf[:8]), ifd, end, bytes(buf[ifd:end])), lay, locs
         return lay
 
-# %% ../nbs/02b_tiff.ipynb #cca90b9f
+# %% ../nbs/02b_tiff.ipynb #d382ec01
 def _inflater():
     "Fastest available zlib-stream decoder writing into a given buffer: libdeflate, zlib (imagecodecs), or Python's zlib."
     if imagecodecs is not None:
@@ -128,7 +128,7 @@ def _inflate(src, dst, name, k):
     except Exception as err: raise _truncated(name, f'strip {k} does not decompress: {err}') from None
     if got != len(dst): raise _truncated(name, f'strip {k} has {got} of {len(dst)} bytes')
 
-# %% ../nbs/02b_tiff.ipynb #c6ca2acd
+# %% ../nbs/02b_tiff.ipynb #95c161e5
 def decode_into(buf:bytes, # the whole file
                 lay:TiffLayout, # its layout, from `tiff_layout`
                 out:np.ndarray, # C-contiguous array of shape `lay.shape` to fill
@@ -149,7 +149,7 @@ def decode_into(buf:bytes, # the whole file
     if not direct: out[...] = raw
     return out
 
-# %% ../nbs/02b_tiff.ipynb #eda02726
+# %% ../nbs/02b_tiff.ipynb #10e23aa1
 def _read_bytes(path, where):
     "The bytes of `path`, with an error naming the frame if it cannot be read."
     try:
@@ -164,7 +164,7 @@ def read_with_tifffile(buf:bytes, # the bytes of a TIFF file
     try: return tifffile.imread(io.BytesIO(buf))
     except Exception as err: raise TiffError(f'{name}: unreadable TIFF: {err}') from None
 
-# %% ../nbs/02b_tiff.ipynb #c360203b
+# %% ../nbs/02b_tiff.ipynb #31776dcf
 def decode_frame(buf:bytes, # the bytes of a TIFF file
                  out:np.ndarray=None, # optional array to fill (its shape must match the frame)
                  where:str='<tiff>', # the file (and its row), for error messages
@@ -186,7 +186,7 @@ def decode_frame(buf:bytes, # the bytes of a TIFF file
     else: decode_into(buf, lay, out, where)
     return out
 
-# %% ../nbs/02b_tiff.ipynb #8bc24942
+# %% ../nbs/02b_tiff.ipynb #9de1024a
 def read_frame(path, # a TIFF file
                out:np.ndarray=None, # optional array to fill (its shape must match the frame)
                row:int=None, # the frame's row (manifest row, point), for error messages
@@ -196,12 +196,12 @@ def read_frame(path, # a TIFF file
     where = f'{path}' + (f' (row {row})' if row is not None else '')
     return decode_frame(_read_bytes(path, where), out, where, layouts)
 
-# %% ../nbs/02b_tiff.ipynb #cdd586f4
+# %% ../nbs/02b_tiff.ipynb #8f093d73
 def default_workers()->int:
     "Threads for reading frames: the number of CPUs, at most 8."
     return max(1, min(8, os.cpu_count() or 1))
 
-# %% ../nbs/02b_tiff.ipynb #a313d591
+# %% ../nbs/02b_tiff.ipynb #0a625319
 class FrameSource:
     "The frames of a scan as a lazy array `(frame, row, column)`: a subclass says how a list of frames is read."
     shape: tuple = (0, 0, 0)      # (frames, rows, columns)
@@ -224,7 +224,7 @@ class FrameSource:
         self.read_into(rows.reshape(-1).tolist(), out)
         return out[0][idx[1:]] if rows.ndim == 0 else out[(slice(None),) + idx[1:]]
 
-# %% ../nbs/02b_tiff.ipynb #a238cc44
+# %% ../nbs/02b_tiff.ipynb #c20e1358
 def read_frames(source:FrameSource, # the frames
                 start:int=0, # first frame
                 stop:int=None, # end (default: all frames)
@@ -284,7 +284,7 @@ class TiffStack(FrameSource):
                                          json.dumps(self.options, sort_keys=True, default=repr))
     def __repr__(self): return f'TiffStack({len(self.paths)} frames {self.shape[1:]} {self.dtype}, first {self.paths[0] if self.paths else None})'
 
-# %% ../nbs/02b_tiff.ipynb #27eef9ba
+# %% ../nbs/02b_tiff.ipynb #6cd319a8
 def _read_block(source, start, stop):
     "Frames `start:stop` of `source` in an array of their own (a block of the lazy array)."
     return read_frames(source, start, stop, workers=1, block=stop - start)
@@ -309,7 +309,7 @@ def _join_parts(buffer, start, stop, parts):
     if buffer.array is not None and all(p.base is buffer.array for p in parts): return buffer.array[start:stop]
     return np.concatenate(parts)
 
-# %% ../nbs/02b_tiff.ipynb #52be3d13
+# %% ../nbs/02b_tiff.ipynb #edb1a0ca
 def _flatten(nested):
     "The items of nested lists, as one flat list."
     out = []
@@ -330,7 +330,7 @@ def _join_blocks(results, finalize, args):
             if at == base.ctypes.data + base.nbytes: return base
     return finalize(results, *args)
 
-# %% ../nbs/02b_tiff.ipynb #78e066be
+# %% ../nbs/02b_tiff.ipynb #7fa39ccf
 _FRAME_STACK = {}
 
 def _frame_stack_class():
@@ -362,7 +362,7 @@ def _frame_stack_class():
     FrameStack.__module__ = __name__
     return _FRAME_STACK.setdefault('cls', FrameStack)
 
-# %% ../nbs/02b_tiff.ipynb #32cfa724
+# %% ../nbs/02b_tiff.ipynb #e655e6e0
 def frame_stack(source:FrameSource, # the frames
                 chunk:int=128, # frames per dask block (one task reads one block)
                 workers:int=None # threads that read the whole array (default: `default_workers()`)
