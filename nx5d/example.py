@@ -301,6 +301,26 @@ def _load_truth(root):
         f: tuple(x) if isinstance(x, list) else x for f, x in v['spec'].items()})} for k, v in info['scans'].items()}
     return info, truth
 
+# %% ../nbs/13_example.ipynb #e1a00029
+def _compare(rsm, tr, png, say)->dict:
+    "Recovered against simulated strain: save the figure as `png`, `say` a summary, return the numbers."
+    strain = recovered_strain(rsm)
+    bin_ = float(rsm.qz[1] - rsm.qz[0])
+    err = float(np.abs(peak_qz(rsm).values - tr['q_peak']).max() / bin_)
+    corr = float(np.corrcoef(strain.values, tr['strain'])[0, 1])
+    diff = strain.values - tr['strain']
+    max_err, noise = float(np.abs(diff).max()), float(diff[strain.Delay.values < 0].std())
+    plot_rsm(rsm, tr, strain).savefig(png, dpi=110)
+    say(f'{"delay (ps)":>10}  {"strain, simulated":>17}  {"recovered":>9}')
+    for i in np.unique(np.linspace(0, len(strain) - 1, 5).astype(int)):
+        say(f'{float(strain.Delay[i]):10.2f}  {tr["strain"][i]:17.5f}  {float(strain[i]):9.5f}')
+    say(f'correlation with the simulated strain: {corr:.5f}; largest strain error: {max_err:.1e} '
+        f'({max_err / np.abs(tr["strain"]).max():.1%} of the largest strain; scatter before time zero {noise:.1e})')
+    say(f'largest peak-position error: {err:.3f} q bins')
+    say(f'figure: {png}')
+    return dict(rsm=rsm, strain=strain, truth=tr, correlation=corr, max_strain_error=max_err, noise=noise,
+                max_error_bins=err, png=png)
+
 # %% ../nbs/13_example.ipynb #e1a00023
 def demo(path=None, # folder for the example repository (default: a new temporary folder)
          size:str='demo', # 'small', 'seed', 'demo' (1,323 full-size frames) or 'full' (5,187)
@@ -333,21 +353,5 @@ def demo(path=None, # folder for the example repository (default: a new temporar
     rsm = scan.cooked
     say(f'Cooked repo.{prop.handle}.{scan.handle}: {rsm.sizes["Delay"]} maps of {rsm.sizes["qy"]}×{rsm.sizes["qz"]} '
         f'(qy × qz) from {int(rsm.frames.sum())} frames in {time.perf_counter() - t:.1f} s')
-    tr = truth['091726']
-    strain = recovered_strain(rsm)
-    bin_ = float(rsm.qz[1] - rsm.qz[0])
-    err = float(np.abs(peak_qz(rsm).values - tr['q_peak']).max() / bin_)
-    corr = float(np.corrcoef(strain.values, tr['strain'])[0, 1])
-    diff = strain.values - tr['strain']
-    max_err, noise = float(np.abs(diff).max()), float(diff[strain.Delay.values < 0].std())
     png = Path(png) if png is not None else root / 'rsm_vs_delay.png'
-    plot_rsm(rsm, tr, strain).savefig(png, dpi=110)
-    say(f'{"delay (ps)":>10}  {"strain, simulated":>17}  {"recovered":>9}')
-    for i in np.unique(np.linspace(0, len(strain) - 1, 5).astype(int)):
-        say(f'{float(strain.Delay[i]):10.2f}  {tr["strain"][i]:17.5f}  {float(strain[i]):9.5f}')
-    say(f'correlation with the simulated strain: {corr:.5f}; largest strain error: {max_err:.1e} '
-        f'({max_err / np.abs(tr["strain"]).max():.1%} of the largest strain; scatter before time zero {noise:.1e})')
-    say(f'largest peak-position error: {err:.3f} q bins')
-    say(f'figure: {png}')
-    return dict(root=root, repo=repo, rsm=rsm, strain=strain, truth=tr, correlation=corr, max_strain_error=max_err,
-                noise=noise, max_error_bins=err, png=png)
+    return dict(root=root, repo=repo, **_compare(rsm, truth['091726'], png, say))

@@ -7,7 +7,7 @@ __all__ = ['TiffError', 'TiffLayout', 'tiff_layout', 'LayoutReader', 'decode_int
            'read_frame', 'default_workers', 'FrameSource', 'read_frames', 'TiffStack', 'frame_stack', 'tiff_stack_dask']
 
 # %% ../nbs/02b_tiff.ipynb #e382360c
-import io, os, json, struct
+import io, os, json, struct, threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import NamedTuple
 import numpy as np
@@ -35,14 +35,14 @@ class TiffLayout(NamedTuple):
     offsets: tuple
     counts: tuple
 
-# %% ../nbs/02b_tiff.ipynb #64a0de80
+# %% ../nbs/02b_tiff.ipynb #66ee7d86
 def _truncated(name, what): return TiffError(f'{name}: truncated or damaged TIFF ({what})')
 
 def _check_strips(buf, name, offs, cnts):
     for o, c in zip(offs, cnts):
         if o + c > len(buf): raise _truncated(name, 'pixel data beyond the end of the file')
 
-# %% ../nbs/02b_tiff.ipynb #b682cd7d
+# %% ../nbs/02b_tiff.ipynb #2733edd2
 def _parse_tiff(buf, name):
     "(layout or None, (ifd offset, end of the directory), where the strip tables are)."
     if len(buf) < 8: raise _truncated(name, f'{len(buf)} bytes')
@@ -79,7 +79,7 @@ def _parse_tiff(buf, name):
     _check_strips(buf, name, offs, cnts)
     return TiffLayout((h, w), np.dtype(e + dt), one(259), rps, offs, cnts), (ifd, ifd + 6 + 12*n), (locs[273], locs[279])
 
-# %% ../nbs/02b_tiff.ipynb #2f007e70
+# %% ../nbs/02b_tiff.ipynb #00b4cdfd
 def tiff_layout(buf:bytes, # the whole file
                 name='<tiff>' # file name for error messages
                )->TiffLayout:
@@ -105,7 +105,7 @@ class LayoutReader:
             self.key, self.lay, self.locs = (bytes(buf[:8]), ifd, end, bytes(buf[ifd:end])), lay, locs
         return lay
 
-# %% ../nbs/02b_tiff.ipynb #d382ec01
+# %% ../nbs/02b_tiff.ipynb #3c60812e
 def _inflater():
     "Fastest available zlib-stream decoder writing into a given buffer: libdeflate, zlib (imagecodecs), or Python's zlib."
     if imagecodecs is not None:
@@ -128,7 +128,7 @@ def _inflate(src, dst, name, k):
     except Exception as err: raise _truncated(name, f'strip {k} does not decompress: {err}') from None
     if got != len(dst): raise _truncated(name, f'strip {k} has {got} of {len(dst)} bytes')
 
-# %% ../nbs/02b_tiff.ipynb #95c161e5
+# %% ../nbs/02b_tiff.ipynb #f0c852a8
 def decode_into(buf:bytes, # the whole file
                 lay:TiffLayout, # its layout, from `tiff_layout`
                 out:np.ndarray, # C-contiguous array of shape `lay.shape` to fill
@@ -149,7 +149,7 @@ def decode_into(buf:bytes, # the whole file
     if not direct: out[...] = raw
     return out
 
-# %% ../nbs/02b_tiff.ipynb #10e23aa1
+# %% ../nbs/02b_tiff.ipynb #e4870295
 def _read_bytes(path, where):
     "The bytes of `path`, with an error naming the frame if it cannot be read."
     try:
@@ -164,7 +164,7 @@ def read_with_tifffile(buf:bytes, # the bytes of a TIFF file
     try: return tifffile.imread(io.BytesIO(buf))
     except Exception as err: raise TiffError(f'{name}: unreadable TIFF: {err}') from None
 
-# %% ../nbs/02b_tiff.ipynb #31776dcf
+# %% ../nbs/02b_tiff.ipynb #c685a8c6
 def decode_frame(buf:bytes, # the bytes of a TIFF file
                  out:np.ndarray=None, # optional array to fill (its shape must match the frame)
                  where:str='<tiff>', # the file (and its row), for error messages
@@ -186,7 +186,7 @@ def decode_frame(buf:bytes, # the bytes of a TIFF file
     else: decode_into(buf, lay, out, where)
     return out
 
-# %% ../nbs/02b_tiff.ipynb #9de1024a
+# %% ../nbs/02b_tiff.ipynb #63856649
 def read_frame(path, # a TIFF file
                out:np.ndarray=None, # optional array to fill (its shape must match the frame)
                row:int=None, # the frame's row (manifest row, point), for error messages
@@ -196,12 +196,12 @@ def read_frame(path, # a TIFF file
     where = f'{path}' + (f' (row {row})' if row is not None else '')
     return decode_frame(_read_bytes(path, where), out, where, layouts)
 
-# %% ../nbs/02b_tiff.ipynb #8f093d73
+# %% ../nbs/02b_tiff.ipynb #ace1efb5
 def default_workers()->int:
     "Threads for reading frames: the number of CPUs, at most 8."
     return max(1, min(8, os.cpu_count() or 1))
 
-# %% ../nbs/02b_tiff.ipynb #0a625319
+# %% ../nbs/02b_tiff.ipynb #a4dd01f6
 class FrameSource:
     "The frames of a scan as a lazy array `(frame, row, column)`: a subclass says how a list of frames is read."
     shape: tuple = (0, 0, 0)      # (frames, rows, columns)
@@ -224,7 +224,7 @@ class FrameSource:
         self.read_into(rows.reshape(-1).tolist(), out)
         return out[0][idx[1:]] if rows.ndim == 0 else out[(slice(None),) + idx[1:]]
 
-# %% ../nbs/02b_tiff.ipynb #c20e1358
+# %% ../nbs/02b_tiff.ipynb #0210fcf8
 def read_frames(source:FrameSource, # the frames
                 start:int=0, # first frame
                 stop:int=None, # end (default: all frames)
@@ -284,19 +284,21 @@ class TiffStack(FrameSource):
                                          json.dumps(self.options, sort_keys=True, default=repr))
     def __repr__(self): return f'TiffStack({len(self.paths)} frames {self.shape[1:]} {self.dtype}, first {self.paths[0] if self.paths else None})'
 
-# %% ../nbs/02b_tiff.ipynb #6cd319a8
+# %% ../nbs/02b_tiff.ipynb #b20ca464
 def _read_block(source, start, stop):
     "Frames `start:stop` of `source` in an array of their own (a block of the lazy array)."
     return read_frames(source, start, stop, workers=1, block=stop - start)
 
 class _FrameBuffer:
-    "The array a whole materialisation fills, made where this is made; pickled, it leaves the array behind."
-    def __init__(self, shape, dtype, allocate=True):
-        self.shape, self.dtype = tuple(shape), np.dtype(dtype)
-        self.array = np.empty(self.shape, self.dtype) if allocate else None
+    "The array a whole materialisation fills, made on first use; pickled to another process, it leaves the array behind."
+    def __init__(self, shape, dtype, here=True):
+        self.shape, self.dtype, self.here = tuple(shape), np.dtype(dtype), here
+        self.array, self._lock = None, threading.Lock()
     def block(self, start, stop):
-        "Frames `start:stop` of the array (a view), or a new array of their shape where the array was left behind."
-        if self.array is None: return np.empty((stop - start, *self.shape[1:]), self.dtype)
+        "Frames `start:stop`: a view of the array, or (where the array was left behind) an array of their own."
+        if not self.here: return np.empty((stop - start, *self.shape[1:]), self.dtype)
+        with self._lock:
+            if self.array is None: self.array = np.empty(self.shape, self.dtype)
         return self.array[start:stop]
     def __reduce__(self): return _FrameBuffer, (self.shape, self.dtype, False)
 
@@ -309,7 +311,7 @@ def _join_parts(buffer, start, stop, parts):
     if buffer.array is not None and all(p.base is buffer.array for p in parts): return buffer.array[start:stop]
     return np.concatenate(parts)
 
-# %% ../nbs/02b_tiff.ipynb #edb1a0ca
+# %% ../nbs/02b_tiff.ipynb #8dbae694
 def _flatten(nested):
     "The items of nested lists, as one flat list."
     out = []
@@ -330,8 +332,9 @@ def _join_blocks(results, finalize, args):
             if at == base.ctypes.data + base.nbytes: return base
     return finalize(results, *args)
 
-# %% ../nbs/02b_tiff.ipynb #7fa39ccf
+# %% ../nbs/02b_tiff.ipynb #51f936ba
 _FRAME_STACK = {}
+_MIN_PART = 32   # frames: a whole materialisation splits a block into tasks of at least this many frames
 
 def _frame_stack_class():
     "The dask array class of `frame_stack` (made on first use: importing this module does not import dask)."
@@ -348,13 +351,13 @@ def _frame_stack_class():
             mine, graph = _flatten(self.__dask_keys__()), dict(dsk)
             if self._frame_source is None or set(_flatten(keys)) & set(mine) or any(k not in graph for k in mine):
                 return da.Array.__dask_optimize__(dsk, keys, **kw)
-            buf, ends = self.name + '-buffer', np.cumsum((0,) + self.chunks[0]).tolist()
-            graph[buf] = (_FrameBuffer, self.shape, self.dtype)
-            split = -(-(self._read_workers or default_workers()) // len(mine))     # parts per block: a task per thread
+            buf, ends = _FrameBuffer(self.shape, self.dtype), np.cumsum((0,) + self.chunks[0]).tolist()
+            split = -(-(self._read_workers or default_workers()) // len(mine))     # parts per block: a task per thread ...
             for i, (k, s, e) in enumerate(zip(mine, ends, ends[1:])):
-                cuts = np.linspace(s, e, min(split, e - s) + 1).round().astype(int).tolist() if e > s else [s, e]
-                if len(cuts) == 2: graph[k] = (_fill_block, self._frame_source, buf, s, e); continue
-                parts = [(self.name + '-part', i, j) for j in range(len(cuts) - 1)]
+                n = max(1, min(split, (e - s) // _MIN_PART))                      # ... of at least _MIN_PART frames
+                cuts = np.linspace(s, e, n + 1).round().astype(int).tolist()
+                if n == 1: graph[k] = (_fill_block, self._frame_source, buf, s, e); continue
+                parts = [(self.name + '-part', i, j) for j in range(n)]
                 for p, a, b in zip(parts, cuts, cuts[1:]): graph[p] = (_fill_block, self._frame_source, buf, a, b)
                 graph[k] = (_join_parts, buf, s, e, parts)
             return graph
@@ -362,7 +365,7 @@ def _frame_stack_class():
     FrameStack.__module__ = __name__
     return _FRAME_STACK.setdefault('cls', FrameStack)
 
-# %% ../nbs/02b_tiff.ipynb #e655e6e0
+# %% ../nbs/02b_tiff.ipynb #d128ff4c
 def frame_stack(source:FrameSource, # the frames
                 chunk:int=128, # frames per dask block (one task reads one block)
                 workers:int=None # threads that read the whole array (default: `default_workers()`)
