@@ -7,7 +7,7 @@ __all__ = ['TiffError', 'TiffLayout', 'tiff_layout', 'LayoutReader', 'decode_int
            'read_frame', 'default_workers', 'FrameSource', 'read_frames', 'TiffStack', 'frame_stack', 'tiff_stack_dask']
 
 # %% ../nbs/02b_tiff.ipynb #e382360c
-import io, os, json, struct, threading
+import io, os, json, struct
 from concurrent.futures import ThreadPoolExecutor
 from typing import NamedTuple
 import numpy as np
@@ -35,14 +35,14 @@ class TiffLayout(NamedTuple):
     offsets: tuple
     counts: tuple
 
-# %% ../nbs/02b_tiff.ipynb #66ee7d86
+# %% ../nbs/02b_tiff.ipynb #810d1ed6
 def _truncated(name, what): return TiffError(f'{name}: truncated or damaged TIFF ({what})')
 
 def _check_strips(buf, name, offs, cnts):
     for o, c in zip(offs, cnts):
         if o + c > len(buf): raise _truncated(name, 'pixel data beyond the end of the file')
 
-# %% ../nbs/02b_tiff.ipynb #2733edd2
+# %% ../nbs/02b_tiff.ipynb #69cacd25
 def _parse_tiff(buf, name):
     "(layout or None, (ifd offset, end of the directory), where the strip tables are)."
     if len(buf) < 8: raise _truncated(name, f'{len(buf)} bytes')
@@ -79,7 +79,7 @@ def _parse_tiff(buf, name):
     _check_strips(buf, name, offs, cnts)
     return TiffLayout((h, w), np.dtype(e + dt), one(259), rps, offs, cnts), (ifd, ifd + 6 + 12*n), (locs[273], locs[279])
 
-# %% ../nbs/02b_tiff.ipynb #00b4cdfd
+# %% ../nbs/02b_tiff.ipynb #a8fc6f4d
 def tiff_layout(buf:bytes, # the whole file
                 name='<tiff>' # file name for error messages
                )->TiffLayout:
@@ -104,8 +104,16 @@ class LayoutReader:
             ifd, end = span
             self.key, self.lay, self.locs = (bytes(buf[:8]), ifd, end, bytes(buf[ifd:end])), lay, locs
         return lay
+    def repeats(self, head:bytes # the start of a file, up to its pixel data
+               )->bool:
+        "Whether `head` holds the header, directory and strip tables of the frame parsed last (all within `head`)."
+        k = self.key
+        if k is None or head[:8] != k[0] or head[k[1]:k[2]] != k[3]: return False
+        (fo, ao), (fc, ac) = self.locs
+        if max(ao + struct.calcsize(fo), ac + struct.calcsize(fc)) > len(head): return False
+        return struct.unpack_from(fo, head, ao) == self.lay.offsets and struct.unpack_from(fc, head, ac) == self.lay.counts
 
-# %% ../nbs/02b_tiff.ipynb #3c60812e
+# %% ../nbs/02b_tiff.ipynb #0b473ef1
 def _inflater():
     "Fastest available zlib-stream decoder writing into a given buffer: libdeflate, zlib (imagecodecs), or Python's zlib."
     if imagecodecs is not None:
@@ -128,7 +136,7 @@ def _inflate(src, dst, name, k):
     except Exception as err: raise _truncated(name, f'strip {k} does not decompress: {err}') from None
     if got != len(dst): raise _truncated(name, f'strip {k} has {got} of {len(dst)} bytes')
 
-# %% ../nbs/02b_tiff.ipynb #f0c852a8
+# %% ../nbs/02b_tiff.ipynb #df1b1f8d
 def decode_into(buf:bytes, # the whole file
                 lay:TiffLayout, # its layout, from `tiff_layout`
                 out:np.ndarray, # C-contiguous array of shape `lay.shape` to fill
@@ -149,7 +157,7 @@ def decode_into(buf:bytes, # the whole file
     if not direct: out[...] = raw
     return out
 
-# %% ../nbs/02b_tiff.ipynb #e4870295
+# %% ../nbs/02b_tiff.ipynb #25b0881e
 def _read_bytes(path, where):
     "The bytes of `path`, with an error naming the frame if it cannot be read."
     try:
@@ -164,7 +172,7 @@ def read_with_tifffile(buf:bytes, # the bytes of a TIFF file
     try: return tifffile.imread(io.BytesIO(buf))
     except Exception as err: raise TiffError(f'{name}: unreadable TIFF: {err}') from None
 
-# %% ../nbs/02b_tiff.ipynb #c685a8c6
+# %% ../nbs/02b_tiff.ipynb #c5799d30
 def decode_frame(buf:bytes, # the bytes of a TIFF file
                  out:np.ndarray=None, # optional array to fill (its shape must match the frame)
                  where:str='<tiff>', # the file (and its row), for error messages
@@ -186,7 +194,27 @@ def decode_frame(buf:bytes, # the bytes of a TIFF file
     else: decode_into(buf, lay, out, where)
     return out
 
-# %% ../nbs/02b_tiff.ipynb #63856649
+# %% ../nbs/02b_tiff.ipynb #a9163a3b
+def _read_direct(path, # a local TIFF file
+                 out:np.ndarray, # the array to fill
+                 where:str, # the file (and its row), for error messages
+                 layouts:LayoutReader # the layout of the frames read so far
+                )->bool:
+    "Read uncompressed pixels laid out as in the frame parsed last straight into `out`; False if the file is not like that."
+    lay = layouts.lay if layouts is not None and layouts.key is not None else None
+    if (lay is None or lay.compression != 1 or out.dtype != lay.dtype or not out.flags.c_contiguous or out.shape != lay.shape
+            or any(o != lay.offsets[0] + sum(lay.counts[:j]) for j, o in enumerate(lay.offsets)) or sum(lay.counts) < out.nbytes):
+        return False
+    try:
+        with open(path, 'rb', buffering=0) as f:
+            if not layouts.repeats(f.read(lay.offsets[0])): return False
+            view, got = memoryview(out).cast('B'), 0
+            while got < out.nbytes and (n := f.readinto(view[got:])): got += n
+    except OSError as err: raise TiffError(f'{where}: cannot read frame: {err.strerror or err}') from None
+    if got < out.nbytes: raise _truncated(where, f'pixel data: {got} of {out.nbytes} bytes')
+    return True
+
+# %% ../nbs/02b_tiff.ipynb #5d0baa57
 def read_frame(path, # a TIFF file
                out:np.ndarray=None, # optional array to fill (its shape must match the frame)
                row:int=None, # the frame's row (manifest row, point), for error messages
@@ -194,14 +222,15 @@ def read_frame(path, # a TIFF file
               )->np.ndarray:
     "One detector frame from `path` (fast path for simple TIFFs, `tifffile` otherwise)."
     where = f'{path}' + (f' (row {row})' if row is not None else '')
+    if out is not None and layouts is not None and _read_direct(path, out, where, layouts): return out
     return decode_frame(_read_bytes(path, where), out, where, layouts)
 
-# %% ../nbs/02b_tiff.ipynb #ace1efb5
+# %% ../nbs/02b_tiff.ipynb #0c1d142c
 def default_workers()->int:
     "Threads for reading frames: the number of CPUs, at most 8."
     return max(1, min(8, os.cpu_count() or 1))
 
-# %% ../nbs/02b_tiff.ipynb #a4dd01f6
+# %% ../nbs/02b_tiff.ipynb #51fcb6dd
 class FrameSource:
     "The frames of a scan as a lazy array `(frame, row, column)`: a subclass says how a list of frames is read."
     shape: tuple = (0, 0, 0)      # (frames, rows, columns)
@@ -224,7 +253,7 @@ class FrameSource:
         self.read_into(rows.reshape(-1).tolist(), out)
         return out[0][idx[1:]] if rows.ndim == 0 else out[(slice(None),) + idx[1:]]
 
-# %% ../nbs/02b_tiff.ipynb #0210fcf8
+# %% ../nbs/02b_tiff.ipynb #2804ace6
 def read_frames(source:FrameSource, # the frames
                 start:int=0, # first frame
                 stop:int=None, # end (default: all frames)
@@ -274,9 +303,12 @@ class TiffStack(FrameSource):
     def read_into(self, rows, # frame numbers
                   out:np.ndarray # array to fill
                  ):
-        "Decode the frames `rows` into `out` (a frame's directory is parsed once while the next ones repeat it)."
+        "Decode the frames `rows` into `out` (a directory is parsed once while the next frames repeat it; uncompressed pixels read in place)."
         layouts = LayoutReader()
-        for k, i in enumerate(rows): decode_frame(self.read_bytes(i), out[k], f'{self.paths[i]} ({self.what} {i})', layouts)
+        for k, i in enumerate(rows):
+            where = f'{self.paths[i]} ({self.what} {i})'
+            if self.scheme == 'file' and _read_direct(self.paths[i], out[k], where, layouts): continue
+            decode_frame(self.read_bytes(i), out[k], where, layouts)
         return out
 
     def __getstate__(self): return {**self.__dict__, '_fs': None}
@@ -284,34 +316,20 @@ class TiffStack(FrameSource):
                                          json.dumps(self.options, sort_keys=True, default=repr))
     def __repr__(self): return f'TiffStack({len(self.paths)} frames {self.shape[1:]} {self.dtype}, first {self.paths[0] if self.paths else None})'
 
-# %% ../nbs/02b_tiff.ipynb #b20ca464
+# %% ../nbs/02b_tiff.ipynb #48ff04d1
+_MIN_PART = 32   # frames: a whole stack is read with one thread per this many frames (up to `default_workers()`)
+
 def _read_block(source, start, stop):
     "Frames `start:stop` of `source` in an array of their own (a block of the lazy array)."
     return read_frames(source, start, stop, workers=1, block=stop - start)
 
-class _FrameBuffer:
-    "The array a whole materialisation fills, made on first use; pickled to another process, it leaves the array behind."
-    def __init__(self, shape, dtype, here=True):
-        self.shape, self.dtype, self.here = tuple(shape), np.dtype(dtype), here
-        self.array, self._lock = None, threading.Lock()
-    def block(self, start, stop):
-        "Frames `start:stop`: a view of the array, or (where the array was left behind) an array of their own."
-        if not self.here: return np.empty((stop - start, *self.shape[1:]), self.dtype)
-        with self._lock:
-            if self.array is None: self.array = np.empty(self.shape, self.dtype)
-        return self.array[start:stop]
-    def __reduce__(self): return _FrameBuffer, (self.shape, self.dtype, False)
+def _read_whole(source, workers=None):
+    "All frames of `source` in one array, with threads when there are enough frames to share among them."
+    n = len(source)
+    workers = max(1, min(workers or default_workers(), n // _MIN_PART))
+    return read_frames(source, workers=workers, block=max(1, min(-(-n // workers), 128)))
 
-def _fill_block(source, buffer, start, stop):
-    "Frames `start:stop` of `source` read into their place in `buffer`: the filled part."
-    return read_frames(source, start, stop, buffer.block(start, stop), workers=1, block=stop - start)
-
-def _join_parts(buffer, start, stop, parts):
-    "Frames `start:stop` from the filled `parts`: a view of `buffer` when they filled it in place, else their concatenation."
-    if buffer.array is not None and all(p.base is buffer.array for p in parts): return buffer.array[start:stop]
-    return np.concatenate(parts)
-
-# %% ../nbs/02b_tiff.ipynb #8dbae694
+# %% ../nbs/02b_tiff.ipynb #fd64ae1a
 def _flatten(nested):
     "The items of nested lists, as one flat list."
     out = []
@@ -319,22 +337,17 @@ def _flatten(nested):
     return out
 
 def _join_blocks(results, finalize, args):
-    "The frames: the array the blocks are consecutive views of, a single block as it is, else `finalize`'s concatenation."
+    "The frames from the blocks: a single block as it is (no copy), several joined by dask's `finalize`."
     flat = _flatten(results)
     if len(flat) == 1 and isinstance(flat[0], np.ndarray): return flat[0]
-    base = getattr(flat[0], 'base', None)
-    if isinstance(base, np.ndarray) and base.flags.c_contiguous and all(isinstance(b, np.ndarray) and b.base is base for b in flat):
-        at = base.ctypes.data
-        for b in flat:
-            if b.ctypes.data != at or not b.flags.c_contiguous: break
-            at += b.nbytes
-        else:
-            if at == base.ctypes.data + base.nbytes: return base
     return finalize(results, *args)
 
-# %% ../nbs/02b_tiff.ipynb #51f936ba
+def _joins(task, blocks:set)->bool:
+    "Whether `task` is the step of a `frame_stack` that joins all of `blocks` into the finished array."
+    return getattr(task, 'func', None) is _join_blocks and blocks <= set(getattr(task, 'dependencies', ()))
+
+# %% ../nbs/02b_tiff.ipynb #f3384206
 _FRAME_STACK = {}
-_MIN_PART = 32   # frames: a whole materialisation splits a block into tasks of at least this many frames
 
 def _frame_stack_class():
     "The dask array class of `frame_stack` (made on first use: importing this module does not import dask)."
@@ -347,28 +360,22 @@ def _frame_stack_class():
             self._frame_source, self._read_workers = source, workers
             return self
         def __dask_optimize__(self, dsk, keys, **kw):
-            "Computed as a whole: one array filled in place block by block; blocks wanted as such: dask's optimisation."
-            mine, graph = _flatten(self.__dask_keys__()), dict(dsk)
-            if self._frame_source is None or set(_flatten(keys)) & set(mine) or any(k not in graph for k in mine):
-                return da.Array.__dask_optimize__(dsk, keys, **kw)
-            buf, ends = _FrameBuffer(self.shape, self.dtype), np.cumsum((0,) + self.chunks[0]).tolist()
-            split = -(-(self._read_workers or default_workers()) // len(mine))     # parts per block: a task per thread ...
-            for i, (k, s, e) in enumerate(zip(mine, ends, ends[1:])):
-                n = max(1, min(split, (e - s) // _MIN_PART))                      # ... of at least _MIN_PART frames
-                cuts = np.linspace(s, e, n + 1).round().astype(int).tolist()
-                if n == 1: graph[k] = (_fill_block, self._frame_source, buf, s, e); continue
-                parts = [(self.name + '-part', i, j) for j in range(n)]
-                for p, a, b in zip(parts, cuts, cuts[1:]): graph[p] = (_fill_block, self._frame_source, buf, a, b)
-                graph[k] = (_join_parts, buf, s, e, parts)
+            "Asked for the finished array: one task that reads it; asked for blocks: dask's array optimisation."
+            graph, mine = dict(dsk), set(_flatten(self.__dask_keys__()))
+            whole = [k for k in _flatten(keys) if _joins(graph.get(k), mine)]
+            if self._frame_source is None or not whole: return da.Array.__dask_optimize__(dsk, keys, **kw)
+            for k in whole: graph[k] = (_read_whole, self._frame_source, self._read_workers)
+            if not any(set(getattr(t, 'dependencies', ())) & mine for k, t in graph.items() if k not in mine):
+                for k in mine: del graph[k]                   # the blocks are not read at all
             return graph
         def __dask_postcompute__(self): return _join_blocks, da.Array.__dask_postcompute__(self)
     FrameStack.__module__ = __name__
     return _FRAME_STACK.setdefault('cls', FrameStack)
 
-# %% ../nbs/02b_tiff.ipynb #d128ff4c
+# %% ../nbs/02b_tiff.ipynb #e7ad2c64
 def frame_stack(source:FrameSource, # the frames
                 chunk:int=128, # frames per dask block (one task reads one block)
-                workers:int=None # threads that read the whole array (default: `default_workers()`)
+                workers:int=None # at most this many threads read the whole array (default: `default_workers()`)
                ):
     "`source` as a dask array in blocks of `chunk` frames; computed as a whole, it reads every frame straight into one array."
     import dask
