@@ -9,6 +9,7 @@ __all__ = ['LiveRows', 'Plan', 'planned_scan', 'plan_dataset', 'angle_sets', 'gr
 
 # %% ../nbs/15_live.ipynb #649d69d4
 import os, re, io, sys, time, json, warnings, argparse, traceback
+from collections import deque
 from dataclasses import replace
 from typing import NamedTuple
 import numpy as np
@@ -153,6 +154,7 @@ class Follow:
         self.scan, self.poll, self.idle, self.limit, self.workers = scan, float(poll), float(idle), int(limit), workers
         self.stats = dict(polls=0, rows=0, yields=0, recooks=0, waits=0)
         self.history = []       # per result: (time.time() when it was made, frames it holds)
+        self.waited = deque(maxlen=50)   # the last notes of frames waited for (each once)
         self.total = self.waiting = self.ended = self.result = None
         self.plot = None if plot is False or plot is None else LivePlot(None if plot is True else plot)
         self._maps, self._told, self._gen = None, set(), self._run()
@@ -286,7 +288,9 @@ def _note(self:Follow, got:LiveRows):
     self.stats['polls'] += 1
     if got.total is not None: self.total = got.total
     self.waiting = got.waiting
-    if got.waiting: self.stats['waits'] += 1
+    if got.waiting:
+        self.stats['waits'] += 1
+        if not self.waited or self.waited[-1] != got.waiting: self.waited.append(got.waiting)
 
 def _finish(self:Follow, maps:_Maps, why:str):
     "End following; when the grid is not the one `scan.cooked` uses (that of the angles measured), cook once more on it."
@@ -457,8 +461,10 @@ def follow_proposal(proposal, # a proposal (any format)
                     idle:float=None, # stop after this long without a new scan (None: never)
                     existing:bool=False # also yield the scans listed now, first
                    ):
-    "Yield each scan of `proposal` as it starts (a key its listing did not have before)."
-    seen = set() if existing else set(proposal.refresh().keys())
+    "Yield each scan of `proposal` as it starts (a key its listing did not have when this was called)."
+    return _new_scans(proposal, set() if existing else set(proposal.refresh().keys()), poll, idle)
+
+def _new_scans(proposal, seen, poll, idle):
     last = time.monotonic()
     while True:
         for k in proposal.refresh().keys():
