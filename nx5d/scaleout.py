@@ -280,6 +280,7 @@ def table(self:CookReport):
 
 @patch
 def __repr__(self:CookReport):
+    "The summary line and the results as an aligned plain-text table."
     rows = [self._cols] + self._rows()
     w = [max(len(str(r[i])) for r in rows) for i in range(len(self._cols))]
     lines = ['  '.join(str(c).ljust(n) for c, n in zip(r, w)).rstrip() for r in rows]

@@ -318,6 +318,7 @@ def _repr_html_(self:SpiceView):
 
 @patch
 def __repr__(self:SpiceView):
+    "The view as an aligned plain-text table (what a terminal shows)."
     rows = self._rows()
     return f'no spice at {self.viewpoint!r}' if not rows else _text_table(rows, self._columns)
 
@@ -824,6 +825,7 @@ def _repr_html_(self:Spice):
 
 @patch
 def __repr__(self:Spice):
+    "The proposal, where its spice is kept, and the listing as plain text."
     t = self._listing_text()
     return f'spice of proposal {self.proposal!r} ({self.store.url or "memory"}): ' + ('no records' if t is None else f'{len(self._index)} records\n{t}')
 
