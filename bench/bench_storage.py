@@ -4,7 +4,7 @@
     PYTHONPATH=<worktree> python bench/bench_storage.py [--dir DIR] [--sizes 1,2] [--keep]
     PYTHONPATH=<worktree> python bench/bench_storage.py --kernels [--rounds 7]
 
-`--kernels` (seconds, no files) times, in one process, interleaved rounds, medians:
+`--kernels` (seconds, no files) times, in one process, each pair back to back per round, medians of the ratios:
 - `nx5d.xrf.smooth_spectra` against `scipy.ndimage.gaussian_filter1d` on the same 1,024 spectra of 4,096 channels
   (the reason the conversion keeps its own smoother);
 - `nx5d.storage.encode_chunks` (zstd called directly for zarr's default codecs) against zarr encoding the same block
@@ -31,6 +31,7 @@ before timing); times are those measured inside each child around the work (impo
 of one small append to the converted datastack, against copying the whole file (the copy-on-write alternative).
 """
 import argparse, json, os, shutil, subprocess, sys, time
+from timing import paired_ratio   # same directory (bench/timing.py)
 
 H_W = {0: (32, 64), 1: (256, 512), 2: (512, 512)}   # 131072 spectra per GiB of uint16 at 4096 channels; 0: a smoke test
 D = 4096
@@ -125,32 +126,19 @@ CHILDREN = {'read': child_read, 'nx5d': child_nx5d, 'nx5d-scipy': child_nx5d_sci
 
 
 # ---------------------------------------------------------------- kernels
-def _median_times(fns, rounds):
-    "Median seconds of each function in `fns` (name -> callable), calls interleaved round by round."
-    import statistics
-    times = {k: [] for k in fns}
-    for f in fns.values(): f()                       # warm up (imports, caches, BLAS threads)
-    for _ in range(rounds):
-        for k, f in fns.items():
-            t = time.perf_counter(); f(); times[k].append(time.perf_counter() - t)
-    return {k: statistics.median(v) for k, v in times.items()}
-
-
 def kernels(rounds):
-    "Time the smoother and the chunk encoder against the library code they replace; print the ratios."
+    "Time the smoother and the chunk encoder against the library code they replace (back to back each round); print the ratios."
     import numpy as np, scipy.ndimage as ndi, zarr
     from zarr.core.buffer import default_buffer_prototype
     from nx5d.xrf import smooth_spectra
     from nx5d.storage import array_meta, encode_chunks
     rng = np.random.default_rng(1)
     spectra = rng.poisson(5, (1024, D)).astype('<u2')
-    ref = ndi.gaussian_filter1d(spectra.astype('f4'), 7, axis=-1, mode='reflect', truncate=4.0)
-    np.testing.assert_array_max_ulp(smooth_spectra(spectra, 7), ref, maxulp=1)          # the same values
-    t = _median_times({'smooth_spectra': lambda: smooth_spectra(spectra, 7),
-                       'gaussian_filter1d': lambda: ndi.gaussian_filter1d(spectra.astype('f4'), 7, axis=-1, mode='reflect',
-                                                                          truncate=4.0)}, rounds)
-    print(f'smoothing 1024 x {D} spectra: smooth_spectra {t["smooth_spectra"] * 1e3:.0f} ms, scipy gaussian_filter1d '
-          f'{t["gaussian_filter1d"] * 1e3:.0f} ms: {t["gaussian_filter1d"] / t["smooth_spectra"]:.1f}x faster')
+    scipy_smooth = lambda: ndi.gaussian_filter1d(spectra.astype('f4'), 7, axis=-1, mode='reflect', truncate=4.0)
+    np.testing.assert_array_max_ulp(smooth_spectra(spectra, 7), scipy_smooth(), maxulp=1)          # the same values
+    r, t_scipy, t_ours = paired_ratio(scipy_smooth, lambda: smooth_spectra(spectra, 7), rounds)
+    print(f'smoothing 1024 x {D} spectra: smooth_spectra {t_ours * 1e3:.0f} ms, scipy gaussian_filter1d '
+          f'{t_scipy * 1e3:.0f} ms: {r:.1f}x faster')
     block = ndi.gaussian_filter1d(rng.poisson(5, (32, 128, D)).astype('f4'), 7, axis=-1)
     for chunks, what in [((32, 32, 256), 'the cube chunks, 1 MiB'), ((2, 2, 512), 'small chunks, 8 KiB')]:
         meta, region = array_meta(block.shape, np.float32, chunks), tuple(slice(0, n) for n in block.shape)
@@ -159,9 +147,9 @@ def kernels(rounds):
             zarr.open_array(zarr.storage.MemoryStore(d), mode='r+')[region] = block
             return sorted((k, v.to_bytes()) for k, v in d.items() if k != 'zarr.json')
         assert sorted((k, b) for k, b, _ in encode_chunks(meta, region, block)) == zarr_encode()   # the same bytes
-        t = _median_times({'encode_chunks': lambda: encode_chunks(meta, region, block), 'zarr': zarr_encode}, rounds)
-        print(f'encoding a 32 x 128 x {D} float32 block in {what}: encode_chunks {t["encode_chunks"] * 1e3:.0f} ms, '
-              f'zarr {t["zarr"] * 1e3:.0f} ms: {t["zarr"] / t["encode_chunks"]:.1f}x faster')
+        r, t_zarr, t_ours = paired_ratio(zarr_encode, lambda: encode_chunks(meta, region, block), rounds)
+        print(f'encoding a 32 x 128 x {D} float32 block in {what}: encode_chunks {t_ours * 1e3:.0f} ms, '
+              f'zarr {t_zarr * 1e3:.0f} ms: {r:.1f}x faster')
 
 
 # ---------------------------------------------------------------- parent
@@ -210,11 +198,11 @@ def main():
     ap.add_argument('--sizes', default='1,2', help='GiB of raw data, comma separated (1 and/or 2)')
     ap.add_argument('--keep', action='store_true', help='keep the datastacks written')
     ap.add_argument('--kernels', action='store_true', help='time the smoother and the chunk encoder only (seconds)')
-    ap.add_argument('--rounds', type=int, default=7, help='interleaved rounds for --kernels (medians are reported)')
+    ap.add_argument('--rounds', type=int, default=7, help='rounds for --kernels (medians are reported)')
     ap.add_argument('--child', nargs=4, metavar=('VARIANT', 'RAW', 'RPL', 'OUT'), help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.kernels:
-        print(f'{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}; {a.rounds} interleaved rounds, medians')
+        print(f'{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}; {a.rounds} rounds, medians')
         kernels(a.rounds)
         return
     if a.child:

@@ -65,9 +65,10 @@ def peak_rss_gb():
 
 def child(mode, scan, reduce):
     "Run one cooking variant; print wall time and peak RSS as JSON."
-    import xrayutilities  # noqa: F401  (both variants pay the import before timing starts)
-    from nx5d.udkm import fs_load_data, cook_rsm, rsm_settings, area_geometry, _grid_range, _make_gridder
-    s = rsm_settings(img_center=(90.0, 300.0), img_distance=680.0, grid_size=(80, 150), reduce=reduce)
+    import xrayutilities as xu  # (both variants pay the import before timing starts)
+    from nx5d.udkm import fs_load_data, cook_rsm, rsm_settings, area_geometry, UDKM_RSM_DEFAULTS
+    from nx5d.rsm import accumulator_for
+    s = rsm_settings(img_center=(90.0, 300.0), img_distance=680.0, grid_size=(80, 150), reduce=reduce, defaults=UDKM_RSM_DEFAULTS)
     out = {'mode': mode}
     if mode == 'cook':
         t = time.perf_counter()
@@ -78,8 +79,9 @@ def child(mode, scan, reduce):
         ds = fs_load_data(scan, reduce=reduce, mode='mean', lazy=False)   # not timed: the floor starts from memory, binned as cooking bins
         frames, theta = ds.images.values, ds.Theta.values
         hxrd = area_geometry(s, frames.shape[1:])
-        rng = _grid_range(s, hxrd, np.unique(theta), {})
-        g = _make_gridder(s, rng)
+        grid = accumulator_for(ds, rsm_settings(s, reduce=1)).grid     # the engine's grid: the detector's extent over the scan
+        g = xu.FuzzyGridder2D(*grid.sizes)
+        g.dataRange(*grid.ranges[0], *grid.ranges[1], fixed=True); g.KeepData(True)
         step = 256                                                   # 256 frames -> ~0.55 GB of q's per step
         t = time.perf_counter()
         for a in range(0, len(frames), step):

@@ -39,6 +39,7 @@ def make_parser()->argparse.ArgumentParser:
     s.add_argument('--cluster', default=None, metavar='ADDRESS', help='dask scheduler to cook on (default: local processes for several scans)')
     s.add_argument('--workers', type=int, default=None, help='local worker processes for several scans (default: one per core; 0: here, serially)')
     sub.add_parser('spice', help='show and change spice (nx5d spice --help)', add_help=False)
+    sub.add_parser('watch', help='follow a scan while it is measured: its maps so far, a PNG kept up to date (nx5d watch --help)', add_help=False)
     d = sub.add_parser('datastack', help='look into, convert and repack .datastack files')
     dsub = d.add_subparsers(dest='action', metavar='ACTION', required=True)
     s = dsub.add_parser('tree', help='the datasets in a datastack'); s.add_argument('file')
@@ -169,6 +170,9 @@ def main(argv:list=None # arguments (default: `sys.argv[1:]`)
     if first == 'spice':
         from nx5d.spice import spice_cli
         return spice_cli([x for x in argv[argv.index('spice') + 1:]])
+    if first == 'watch':
+        from nx5d.live import watch_cli
+        return watch_cli(argv[argv.index('watch') + 1:])
     p = make_parser()
     try: a = p.parse_args(argv)
     except SystemExit as e: return e.code if isinstance(e.code, int) else 2

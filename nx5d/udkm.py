@@ -12,12 +12,12 @@ from typing import NamedTuple
 
 # %% auto #0
 __all__ = ['TiffLayout', 'LayoutReader', 'tiff_layout', 'decode_into', 'read_frame', 'decode_frame', 'BIN_MODES', 'FRAME_NAME',
-           'HC_EV_ANGSTROM', 'MANIFEST_COLUMNS', 'RSM_LABEL', 'UdkmFormatError', 'sanitize_column', 'parse_manifest',
-           'read_manifest', 'bin_frames', 'binned_shape', 'DetectorMap', 'read_stats', 'ScanFolder', 'fs_load_data',
-           'wavevector', 'pixel_q', 'example_delays', 'strain_truth', 'ScanSpec', 'make_scan', 'RsmSettings',
-           'rsm_settings', 'area_geometry', 'cook_rsm', 'peak_qz', 'recovered_strain', 'scan_summary',
-           'proposal_handle', 'scan_handle', 'parameters_settings', 'UdkmRepository', 'UdkmProposal', 'UdkmDataScan',
-           'make_repository', 'plot_rsm', 'demo']
+           'HC_EV_ANGSTROM', 'MANIFEST_COLUMNS', 'UDKM_RSM_DEFAULTS', 'RSM_LABEL', 'UdkmFormatError', 'sanitize_column',
+           'parse_manifest', 'read_manifest', 'bin_frames', 'binned_shape', 'DetectorMap', 'read_stats', 'ScanFolder',
+           'fs_load_data', 'wavevector', 'pixel_q', 'example_delays', 'strain_truth', 'ScanSpec', 'make_scan',
+           'area_geometry', 'cook_rsm', 'peak_qz', 'recovered_strain', 'scan_summary', 'proposal_handle', 'scan_handle',
+           'parameters_settings', 'UdkmRepository', 'UdkmProposal', 'UdkmDataScan', 'udkm_plan', 'make_repository',
+           'plot_rsm', 'demo']
 
 # %% ../nbs/05_udkm.ipynb #3e0e0324
 import numpy as np
@@ -643,216 +643,38 @@ def make_scan(folder, # scan folder to create (must not exist or be empty)
     return dict(spec=spec, delays=d, strain=strain, q_peak=spec.q_bragg / (1 + strain))
 
 # %% ../nbs/05_udkm.ipynb #bb11e54b
-@dataclass
-class RsmSettings:
-    "Parameters of `cook_rsm` (see the table above); build with `rsm_settings`."
-    img_center: tuple = (90.0, 300.0)
-    img_distance: float = 680.0
-    grid_size: tuple = (80, 150)
-    energy: float = 8048.0
-    pixel_size: tuple = (0.172, 0.172)
-    reduce: int = 1
-    q_range: tuple = None
-    gridder: str = 'fuzzy'
-    mask_negative: bool = True
+from .rsm import RsmSettings, rsm_settings, cook, area_experiment, MappingCache, RsmScan
 
-def _settings_dict(settings):
-    "A plain dict from a mapping, a spice data object, or an `RsmSettings`."
-    from collections.abc import Mapping
-    if isinstance(settings, RsmSettings): return asdict(settings)
-    if isinstance(settings, Mapping): return dict(settings)
-    if hasattr(settings, 'keys'): return {k: settings[k] for k in settings.keys()}
-    if isinstance(getattr(settings, 'data', None), Mapping): return dict(settings.data)
-    raise TypeError(f'settings must be a mapping or a spice record, not {type(settings).__name__}')
-
-def _pair(v, name, cast=float):
-    try:
-        v = [cast(x) for x in (v if np.ndim(v) else (v, v))]
-        if len(v) != 2: raise ValueError
-    except (TypeError, ValueError): raise ValueError(f'settings {name!r} must be two numbers, not {v!r}') from None
-    return tuple(v)
-
-def rsm_settings(settings=None, # spice `settings` (mapping or record), an `RsmSettings`, or None for the defaults
-                 **overrides # individual values that take precedence
-                )->RsmSettings:
-    "Validated cooking parameters; warns when no settings are given and on keys it does not know."
-    if settings is None and not overrides:
-        warnings.warn('no spice `settings` for this scan: cooking with the defaults of nx5d.udkm.RsmSettings '
-                      '(the example geometry); seed them with proposal.spice.seed("settings", img_center=..., '
-                      'img_distance=..., grid_size=...)')
-    d = {**(_settings_dict(settings) if settings is not None else {}), **overrides}
-    known = {f.name for f in fields(RsmSettings)}
-    unknown = sorted(set(d) - known)
-    if unknown: warnings.warn(f'settings keys not used by cook_rsm (typo?): {unknown}')
-    s = replace(RsmSettings(), **{k: v for k, v in d.items() if k in known})
-    s.img_center = _pair(s.img_center, 'img_center')
-    s.pixel_size = _pair(s.pixel_size, 'pixel_size')
-    s.grid_size = _pair(s.grid_size, 'grid_size', int)
-    for name in ('img_distance', 'energy'):
-        v = float(getattr(s, name))
-        if not v > 0: raise ValueError(f'settings {name!r} must be positive, not {v}')
-        setattr(s, name, v)
-    if min(s.pixel_size) <= 0 or min(s.grid_size) < 2: raise ValueError('pixel_size must be positive and grid_size at least 2 per axis')
-    if int(s.reduce) != s.reduce or s.reduce < 1: raise ValueError(f'settings reduce must be a positive integer, not {s.reduce!r}')
-    s.reduce = int(s.reduce)
-    if s.q_range is not None:
-        (a, b), (c, e) = _pair(s.q_range[0], 'q_range[0]'), _pair(s.q_range[1], 'q_range[1]')
-        if not (a < b and c < e): raise ValueError(f'q_range must be ((qy_min, qy_max), (qz_min, qz_max)), increasing: {s.q_range}')
-        s.q_range = ((a, b), (c, e))
-    if s.gridder not in ('fuzzy', 'plain'): raise ValueError(f"settings gridder must be 'fuzzy' or 'plain', not {s.gridder!r}")
-    s.mask_negative = bool(s.mask_negative)
-    return s
+# %% ../nbs/05_udkm.ipynb #a7d3c1e2
+UDKM_RSM_DEFAULTS = {'sample_angle': 'Theta', 'maps_by': 'Delay'}   # UDKM's defaults for the engine's settings
+RSM_LABEL = 'mean counts per detector pixel and frame'              # what `qdata` holds (axis label of the plots)
 
 # %% ../nbs/05_udkm.ipynb #d40cbd11
 def area_geometry(s:RsmSettings, # cooking parameters
                   shape:tuple, # shape of the frames to convert (after all binning)
                   dmap:DetectorMap=DetectorMap() # how those frames' pixels map to full-detector pixels
                  ):
-    "An xrayutilities `HXRD` experiment in the UDKM geometry, its area detector initialised for `shape`."
-    import xrayutilities as xu
-    qconv = xu.experiment.QConversion(('y-',), ('y-',), (1, 0, 0), en=s.energy)
-    hxrd = xu.HXRD((1, 0, 0), (0, 1, 0), qconv=qconv, en=s.energy)
-    c1, c2 = dmap.to_index(s.img_center)
-    hxrd.Ang2Q.init_area('y-', 'z+', float(c1), float(c2), int(shape[0]), int(shape[1]), distance=s.img_distance,
-                         pwidth1=s.pixel_size[0] * dmap.scale, pwidth2=s.pixel_size[1] * dmap.scale)
-    return hxrd
-
-# %% ../nbs/05_udkm.ipynb #595e17d6
-def _angle_qs(hxrd, angles, qcache):
-    "(qy, qz) of every pixel at each of `angles`, 16 angles at a time; taken from / stored in `qcache` if given."
-    for k0 in range(0, len(angles), 16):
-        ks = range(k0, min(k0 + 16, len(angles)))
-        if qcache is not None and all(k in qcache for k in ks): yield from (qcache[k] for k in ks); continue
-        _, qy, qz = hxrd.Ang2Q.area(angles[ks.start:ks.stop], 2 * angles[ks.start:ks.stop])
-        qs = list(zip(qy.reshape(len(ks), *qy.shape[-2:]), qz.reshape(len(ks), *qz.shape[-2:])))
-        if qcache is not None: qcache.update(zip(ks, qs))
-        yield from qs
-
-def _grid_range(s, hxrd, angles, qcache):
-    "((qy_min, qy_max), (qz_min, qz_max)) of the grid: the settings' `q_range` or the detector's extent over `angles`."
-    if s.q_range is not None:
-        if qcache is not None: qcache.update(enumerate(_angle_qs(hxrd, angles, qcache)))   # fill the cache
-        return s.q_range
-    lo, hi = np.full(2, np.inf), np.full(2, -np.inf)
-    for qy, qz in _angle_qs(hxrd, angles, qcache):
-        lo = np.minimum(lo, (qy.min(), qz.min())); hi = np.maximum(hi, (qy.max(), qz.max()))
-    return ((float(lo[0]), float(hi[0])), (float(lo[1]), float(hi[1])))
-
-def _make_gridder(s, rng):
-    import xrayutilities as xu
-    g = (xu.FuzzyGridder2D if s.gridder == 'fuzzy' else xu.Gridder2D)(*s.grid_size)
-    g.dataRange(rng[0][0], rng[0][1], rng[1][0], rng[1][1], fixed=True)
-    g.KeepData(True)
-    return g
-
-def _fetch(images, a, b, reduce, per_value=1, masked=True):
-    "Frames a..b of `images` (numpy or dask) in memory, as counts per detector pixel, binned by `reduce` (block means)."
-    block = images[a:b]
-    block = block.compute() if hasattr(block, 'compute') else np.asarray(block)
-    if per_value != 1:                       # summed over `per_value` pixels while loading: back to counts per pixel
-        f = block.astype(np.float32)
-        if masked: f[block < 0] = np.nan
-        block = f / np.float32(per_value)
-    return block if reduce == 1 else bin_frames(block, reduce, 'mean', masked)
-
-def _detector_shape(data, dmap):
-    "(rows, columns) of the full detector the frames of `data` come from."
-    if data.attrs.get('frame_shape') is not None: return tuple(int(x) for x in data.attrs['frame_shape'])
-    return tuple(int(round(s * dmap.scale)) for s in data['images'].shape[1:])
-
-def _check_center(s, full, defaults):
-    "Refuse a beam centre that is not on the detector (`full`: its shape in pixels)."
-    if all(-0.5 <= c <= n - 0.5 for c, n in zip(s.img_center, full)): return
-    why = (' No spice `settings` were given: the default centre is that of the full-size (195 × 487) example '
-           'detector.' if defaults else '')
-    raise ValueError(f'img_center {s.img_center} (in full-detector pixels) lies outside the detector of {full[0]} × '
-                     f'{full[1]} pixels, so the maps would show the wrong part of reciprocal space.{why} Give the beam '
-                     f'centre in the spice settings, e.g. proposal.spice.seed("settings", img_center=(row, column), '
-                     f'img_distance=..., grid_size=...)')
+    "An xrayutilities `HXRD` experiment in the settings' geometry, its area detector initialised for `shape`."
+    return area_experiment(s, shape, dmap.scale, dmap.offset)
 
 # %% ../nbs/05_udkm.ipynb #07daf3e4
-RSM_LABEL = 'mean counts per detector pixel and frame'
-
 def cook_rsm(data:xr.Dataset, # raw scan: `images` on (index, w, h), `Theta` and `Delay` on index
-             settings=None, # spice `settings` (see the table), an `RsmSettings`, or None for the defaults
+             settings=None, # spice `settings` (see the table of `nx5d.rsm`), an `RsmSettings`, or None for the defaults
              *,
-             chunk:int=64, # frames per reading step (in-memory data; lazy data is read chunk by chunk)
-             workers:int=None, # gridding threads (default: CPU count, at most 8)
+             chunk:int=256, # frames per task for frames in memory (lazy frames go by their own chunks)
+             workers:int=None, # threads (default: CPU count, at most 8)
              progress:bool=None, # progress bar (None: when interactive)
-             cache_mb:float=512 # memory budget for the per-angle pixel q's
+             cache_mb:float=None # memory for a mapping cache of this call's own (default: the shared `nx5d.rsm.mapping_cache`)
             )->xr.Dataset:
-    "One reciprocal-space map per delay: `qdata` on (Delay, qy, qz), in counts per detector pixel and frame, on one q grid."
-    s = rsm_settings(settings) if not isinstance(settings, RsmSettings) else settings
-    missing = [v for v in ('images', 'Theta') if v not in data.variables]
-    if missing: raise ValueError(f'cook_rsm needs the variables images and Theta (and Delay, if any); missing: {missing}')
-    images = data['images'].data
-    n = images.shape[0]
-    if n == 0: raise ValueError('no frames to cook')
-    static = 'Delay' not in data.variables                   # a plain Θ-2Θ scan: one map
-    theta = np.asarray(data['Theta'].values, float)
-    delay = np.zeros(n) if static else np.asarray(data['Delay'].values, float)
-    delays, d_of = np.unique(delay, return_inverse=True)
-    angles, a_of = np.unique(theta, return_inverse=True)
-    loaded = DetectorMap(data.attrs.get('pixel_scale', 1.0), data.attrs.get('pixel_offset', 0.0))
-    _check_center(s, _detector_shape(data, loaded), settings is None)
-    per_value = int(data.attrs.get('reduce', 1))**2 if data.attrs.get('reduce_mode') == 'sum' else 1
-    dmap = loaded.binned(s.reduce, 'mean')
-    shape = binned_shape(images.shape[1:], s.reduce, 'mean')
-    hxrd = area_geometry(s, shape, dmap)
-    qcache = {} if len(angles) * np.prod(shape) * 16 <= cache_mb * 2**20 else None
-    rng = _grid_range(s, hxrd, angles, qcache)
-    gridders = [_make_gridder(s, rng) for _ in delays]
-    locks, bar_lock = [threading.Lock() for _ in delays], threading.Lock()
-    bar = _progress_bar(n, progress, 'frames', desc='cooking')
-
-    def grid(a, frames, qys, qzs, rows):
-        "Add frames (rows a+rows of the scan, all of one delay) to that delay's gridder."
-        d = d_of[a + rows[0]]
-        with locks[d]:
-            for k in rows:
-                f = frames[k].astype(np.float64)
-                if s.mask_negative: f[frames[k] < 0] = np.nan
-                ai = a_of[a + k]
-                qy, qz = (qcache[ai] if qcache is not None else (qys[k], qzs[k]))
-                gridders[d](qy, qz, f)
-        with bar_lock: bar.update(len(rows))
-
-    chunks = getattr(images, 'chunks', None)
-    if chunks: blocks = list(zip(np.cumsum((0,) + chunks[0][:-1]), np.cumsum(chunks[0])))   # lazy: its own chunks
-    else: blocks = _blocks(n, chunk)
-    nw = workers or _default_workers()
-    try:
-        with ThreadPoolExecutor(1) as reader, ThreadPoolExecutor(nw) as pool:
-            fetch = lambda a, b: _fetch(images, a, b, s.reduce, per_value, s.mask_negative)
-            ahead = [reader.submit(fetch, a, b) for a, b in blocks[:2]]
-            pending = []
-            for i, (a, b) in enumerate(blocks):
-                frames = ahead.pop(0).result()
-                if i + 2 < len(blocks): ahead.append(reader.submit(fetch, *blocks[i + 2]))
-                if frames.shape[1:] != shape: raise ValueError(f'frames {a}..{b-1} have shape {frames.shape[1:]}, expected {shape}')
-                qys = qzs = None
-                if qcache is None:
-                    _, qys, qzs = hxrd.Ang2Q.area(theta[a:b], 2 * theta[a:b])
-                    qys, qzs = qys.reshape(b - a, *shape), qzs.reshape(b - a, *shape)
-                groups = np.split(np.arange(b - a), np.flatnonzero(np.diff(d_of[a:b])) + 1)
-                pending.append([pool.submit(grid, a, frames, qys, qzs, g) for g in groups])
-                while len(pending) > 2:
-                    for f in pending.pop(0): f.result()
-            for fs in pending:
-                for f in fs: f.result()
-    finally: bar.close()
-    qy_axis, qz_axis = gridders[0].xaxis, gridders[0].yaxis
-    maps = np.stack([g.data for g in gridders])
-    norm = np.stack([getattr(g, '_gnorm', np.ones(s.grid_size)) for g in gridders])
-    maps[norm == 0] = np.nan
-    frames_per_delay = np.bincount(d_of, minlength=len(delays))
-    out = xr.Dataset({'qdata': (('Delay', 'qy', 'qz'), maps), 'frames': ('Delay', frames_per_delay)},
-                     coords={'Delay': delays, 'qy': qy_axis, 'qz': qz_axis})
-    out.qy.attrs['units'] = out.qz.attrs['units'] = '1/Å'
-    out.Delay.attrs['units'] = 'ps'
-    out.qdata.attrs['long_name'] = RSM_LABEL
-    out.attrs['rsm_settings'] = json.dumps({**asdict(s), 'q_range': rng})
-    return out.isel(Delay=0, drop=True) if static else out
+    "One reciprocal-space map per delay: `qdata` (and `qdata_err`) on (Delay, qy, qz) in counts per detector pixel and frame."
+    s = rsm_settings(settings, defaults=UDKM_RSM_DEFAULTS)
+    need = [v for v in (s.images, s.sample_angle) if isinstance(v, str)]
+    missing = [v for v in need if v not in data.variables and v not in data.attrs]
+    if missing: raise ValueError(f'cook_rsm needs the variables {" and ".join(need)} (and Delay, if any); missing: {missing}')
+    cache = None if cache_mb is None else MappingCache(cache_mb * 2**20)
+    out = cook(data, s, progress=progress, workers=workers, chunk=chunk, cache=cache)
+    if 'Delay' in out.dims and 'units' not in out.Delay.attrs: out.Delay.attrs['units'] = 'ps'
+    return out
 
 # %% ../nbs/05_udkm.ipynb #08a3fef7
 def _gauss(x, a, x0, sig, c): return a * np.exp(-0.5 * ((x - x0) / sig)**2) + c
@@ -965,8 +787,9 @@ class UdkmProposal(DataProposal):
         super().__init__(repo, key, url=scanurl, scan_k2h=scan_handle)
     def _scan(self, key): return UdkmDataScan(self, key)
 
-class UdkmDataScan(DataScanBase):
+class UdkmDataScan(RsmScan, DataScanBase):
     "A UDKM PXS scan: raw frames lazily from its folder, cooked into one reciprocal-space map per delay."
+    rsm_defaults = UDKM_RSM_DEFAULTS
     progress = None  # progress bar while cooking: None shows one when interactive; set per scan or on the class
     partial = False  # True: load only the complete frames of a scan still being written (set before loading)
     @property
@@ -986,9 +809,111 @@ class UdkmDataScan(DataScanBase):
             if found:
                 warnings.warn(f'no spice `settings` for scan {self.key}: cooking with the geometry in its '
                               f'parameters.txt ({", ".join(f"{k}={v}" for k, v in found.items())}) and the defaults of '
-                              f'nx5d.udkm.RsmSettings for the rest; seed them with proposal.spice.seed("settings", ...)')
+                              f'nx5d.rsm.RsmSettings for the rest; seed them with proposal.spice.seed("settings", ...)')
                 settings = found
         return cook_rsm(data, settings, progress=self.progress)
+
+# %% ../nbs/05_udkm.ipynb #cc42aea9
+from .live import LiveRows
+
+# %% ../nbs/05_udkm.ipynb #24657c81
+_PLAN = re.compile(r'\s*(\d+)\s+from\s+(' + _NUMBER.pattern + r')\s+to\s+(' + _NUMBER.pattern + ')')
+
+def udkm_plan(folder # a UDKM scan folder: path, URL or `ScanFolder`
+             )->tuple:
+    "(frames planned or None, planned `Theta` as a Dataset) from `parameters.txt`; None when it plans no Θ."
+    folder = folder if isinstance(folder, ScanFolder) else ScanFolder(folder)
+    par = _read_parameters(folder)
+    th, de = _PLAN.match(par.get('theta_deg', '')), _PLAN.match(par.get('delays_ps', ''))
+    loops = re.match(r'\s*(\d+)(?:\s*\(\+(\d+))?', par.get('loops', ''))
+    if th is None: return None
+    thetas = np.linspace(float(th.group(2)), float(th.group(3)), int(th.group(1)))
+    total = (int(loops.group(1)) * int(de.group(1)) + int(loops.group(2) or 0)) * len(thetas) if loops and de else None
+    return total, xr.Dataset({'Theta': ('index', thetas)})
+
+def _manifest_rows(folder, state):
+    "The manifest's columns over its complete lines so far: what was appended since the last call is parsed (`state`)."
+    m = state.setdefault('manifest', {'at': 0, 'head': None, 'cols': None})
+    try:
+        if folder.local:
+            with open(os.path.join(folder.path, 'manifest.dat'), 'rb') as f: f.seek(m['at']); new = f.read()
+        else: new = folder.storage.fs.cat_file(folder._fspath('manifest.dat'), start=m['at'])
+    except FileNotFoundError: return m['cols']
+    end, where = new.rfind(b'\n') + 1, folder.url('manifest.dat')
+    if not end: return m['cols']
+    text = new[:end].decode('utf-8', errors='replace')
+    if m['head'] is None:
+        m['head'], _, text = text.partition('\n')
+        _manifest_header(where, m['head'])
+    if text.strip():
+        try: cols = parse_manifest(m['head'] + '\n' + text, where)
+        except UdkmFormatError:                          # the whole manifest, for the line numbers in the error
+            parse_manifest(_scan_manifest_text(folder, m['at'] + end), where); raise
+        m['cols'] = cols if m['cols'] is None else {k: np.concatenate([m['cols'][k], v]) for k, v in cols.items()}
+    m['at'] += end
+    return m['cols']
+
+def _scan_manifest_text(folder, n):
+    return folder.read('manifest.dat', what='manifest')[:n].decode('utf-8', errors='replace')
+
+# %% ../nbs/05_udkm.ipynb #f2a52853
+def _frames_from(folder, start, stop, state):
+    "The complete frames of rows `start`, `start+1`, ... before `stop`, each read once; (frames, why they stop early)."
+    shape, out, layouts = state.get('shape'), None, state.setdefault('layouts', LayoutReader())
+    for i in range(start, stop):
+        name = FRAME_NAME.format(i); where = f'{folder.url(name)} (manifest row {i})'
+        try: buf = folder.read(name, i)
+        except UdkmFormatError: return out[:i - start] if out is not None else None, f'{where}: not written yet'
+        try:
+            if out is None:
+                img = decode_frame(buf, None if shape is None else np.empty(shape, state['dtype']), where, layouts)
+                state['shape'], state['dtype'] = img.shape, img.dtype
+                out = np.empty((stop - start, *img.shape), img.dtype); out[0] = img
+            else: decode_frame(buf, out[i - start], where, layouts)
+        except UdkmFormatError as e:
+            if 'truncated' not in str(e) and 'unreadable' not in str(e): raise
+            return out[:i - start] if out is not None else None, f'{where}: still being written'
+        _count_read(1, len(buf))
+    return out, None
+
+def _udkm_follow_rows(self, start:int, # the first row wanted
+                      state:dict, # the follower's bookkeeping for this scan
+                      limit:int=256 # rows at most
+                     )->LiveRows:
+    "The rows from `start` on whose manifest line and frame are complete, each frame read once (see `nx5d.live`)."
+    folder = self.folder
+    if state.get('plan') is None: state['plan'] = udkm_plan(folder)
+    total, planned = state['plan'] or (None, None)
+    cols = _manifest_rows(folder, state)
+    nrows = 0 if cols is None else len(next(iter(cols.values())))
+    frames, waiting = _frames_from(folder, start, min(nrows, start + limit), state) if nrows > start else (None, None)
+    k = 0 if frames is None else len(frames)
+    if not k: return LiveRows(None, False, total, planned, waiting)
+    ds = xr.Dataset({c: ('index', v[start:start + k]) for c, v in cols.items()})
+    ds['images'] = (('index', 'w', 'h'), frames)
+    ds.attrs.update(scan_path=folder.url(), frame_shape=list(state['shape']), reduce=1, reduce_mode='stride',
+                    pixel_scale=1.0, pixel_offset=0.0)
+    return LiveRows(ds, total is not None and start + k >= total, total, planned, waiting)
+
+def _udkm_follow_settings(self, spice:dict # the scan's spice view
+                         ):
+    "The settings `_cook` uses: the spice `settings`, else the geometry in `parameters.txt` (with a warning)."
+    settings = spice.get('settings')
+    if settings is None:
+        found = parameters_settings(self.folder)
+        if found:
+            warnings.warn(f'no spice `settings` for scan {self.key}: cooking with the geometry in its '
+                          f'parameters.txt ({", ".join(f"{k}={v}" for k, v in found.items())}) and the defaults of '
+                          f'nx5d.rsm.RsmSettings for the rest; seed them with proposal.spice.seed("settings", ...)')
+            settings = found
+    return rsm_settings(settings, defaults=UDKM_RSM_DEFAULTS)
+
+def _udkm_follow_finish(self, out):
+    "What `cook_rsm` adds to the engine's maps: the unit of `Delay`."
+    if 'Delay' in out.dims and 'units' not in out.Delay.attrs: out.Delay.attrs['units'] = 'ps'
+    return out
+
+UdkmDataScan.follow_rows, UdkmDataScan.follow_settings, UdkmDataScan.follow_finish = _udkm_follow_rows, _udkm_follow_settings, _udkm_follow_finish
 
 # %% ../nbs/05_udkm.ipynb #a5c838ad
 from .formats import documents

@@ -15,6 +15,7 @@ from ..urls import Storage, split_url, open_document, is_zarr
 from .base import DataScanBase
 from .filesystem import DataRepository, DataProposal
 from ..formats import documents, document_head, looks_like_hdf5
+from ..rsm import RsmScan
 
 # %% ../../nbs/02a_astor.ipynb #26225722
 def _attrs(obj)->dict:
@@ -148,8 +149,8 @@ def summarize_group(group)->dict:
             'description': _first(at, _NOTES)}
 
 # %% ../../nbs/02a_astor.ipynb #32220127
-class AstorScan(DataScanBase):
-    "A scan stored as a group of an HDF5 file or a zarr hierarchy."
+class AstorScan(RsmScan, DataScanBase):
+    "A scan stored as a group of an HDF5 file or a zarr hierarchy; frames with angles cook into reciprocal-space maps."
     lazy_bytes = 64 << 20        # arrays larger than this are read lazily (dask); None reads everything at once
     lazy_chunk_bytes = 64 << 20  # about this many bytes per dask chunk of a lazy array
 
