@@ -466,11 +466,12 @@ def make_handles(keys:list, # keys, e.g. from `list_keys`
 
 # %% ../nbs/00_urls.ipynb #d66e2a49
 def _some(names, one='entry', many='entries'):
-    "`'3 entries there: a, b, c'` (at most five named), or `'none there'`."
+    "`'3 entries there: a, b, c'` (at most five named), or `'no entries there'`."
     if not names: return f'no {many} there'
     shown = ', '.join(sorted(names)[:5]) + (', ...' if len(names) > 5 else '')
     return f'{len(names)} {one if len(names) == 1 else many} there: {shown}'
 
+# %% ../nbs/00_urls.ipynb #31a492b7
 def _why_anchor(store, doc, bound, asegs, field, where):
     "Where the anchor segments `asegs` stop matching the groups of document `doc`."
     asegs = [s for s in asegs if s]
@@ -487,6 +488,7 @@ def _why_anchor(store, doc, bound, asegs, field, where):
             level = nxt
     return None
 
+# %% ../nbs/00_urls.ipynb #ca6387ee
 def explain_empty(pattern:'UrlPattern', # the URL pattern
                   field:str, # the placeholder whose listing found nothing
                   **known # values of other placeholders, e.g. `proposal='p1'`

@@ -389,81 +389,6 @@ def spice(self:DataProposalBase):
                     f"or spice_url='' if memory is what you want")
     return st['spice']
 
-# %% ../../nbs/01_repo_base.ipynb #90be9ae8
-@patch
-def summaries(self:DataProposalBase, keys:list=None # scans to summarise; default all
-             )->dict:
-    "`{key: summary}` for `keys`; a failed summary is its exception. Slow summaries are fetched by threads."
-    keys = self.keys() if keys is None else keys
-    out, todo, t0, n = {}, [], time.perf_counter(), 0
-    for k in keys:
-        scan = self[k]
-        if '_nx5d_summary' in scan.__dict__: out[k] = scan._safe_summary(); continue
-        dt = time.perf_counter() - t0
-        if dt > self.serial_seconds and dt / max(n, 1) > self.slow_summary: todo.append(scan); continue
-        out[k] = scan._safe_summary(); n += 1
-    if todo:
-        with ThreadPoolExecutor(max_workers=min(16, len(todo))) as ex:
-            for scan, s in zip(todo, ex.map(lambda sc: sc._safe_summary(), todo)): out[scan.key] = s
-    return out
-
-@patch
-def rows(self:DataProposalBase, keys:list=None)->list:
-    "Listing rows `(scan, type, integration, steps, notes)` for `keys` (default all)."
-    keys = self.keys() if keys is None else keys
-    sm = self.summaries(keys)
-    return [_row(k, sm[k]) for k in keys]
-
-@patch
-def table(self:DataProposalBase):
-    "Every scan's listing row, as a pandas DataFrame indexed by scan key."
-    import pandas as pd
-    return pd.DataFrame(self.rows(), columns=COLUMNS).set_index('scan')
-
-# %% ../../nbs/01_repo_base.ipynb #409ecdf3
-@patch
-def _shown(self:DataProposalBase):
-    "Keys shown in the notebook (listed afresh), with `None` where rows are elided."
-    self._relist()
-    keys = self.keys()
-    if len(keys) <= self.max_rows: return keys
-    h = self.max_rows // 3
-    return keys[:h] + [None] + keys[-(self.max_rows - h):]
-
-@patch
-def _display_rows(self:DataProposalBase):
-    "The rows shown (`None` where rows are elided) and the number of scans."
-    keys = self._shown()
-    rows = dict(zip([k for k in keys if k is not None], self.rows([k for k in keys if k is not None])))
-    n = len(self._listing())
-    return [rows[k] if k is not None else None for k in keys], n
-
-# %% ../../nbs/01_repo_base.ipynb #66c489d9
-@patch
-def _repr_html_(self:DataProposalBase):
-    "The listing as an HTML table (first and last rows of a long proposal)."
-    rows, n = self._display_rows()
-    if not rows: return f'<p>{html.escape(self._empty_message())}</p>'
-    head = ''.join(f'<th>{c}</th>' for c in COLUMNS)
-    body = []
-    for r in rows:
-        if r is None: body.append(f'<tr><td colspan="5">… {n - len(rows) + 1} more scans (<code>.table()</code> lists all)</td></tr>')
-        else: body.append('<tr>' + ''.join(f'<td>{html.escape(_cell(v))}</td>' for v in r) + '</tr>')
-    return f'<table><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
-
-@patch
-def _listing_text(self:DataProposalBase)->str:
-    "The listing as plain text: a column per field, first and last rows of a long proposal."
-    rows, n = self._display_rows()
-    if not rows: return self._empty_message()
-    txt = [tuple(_cell(v)[:60] for v in r) for r in rows if r is not None]
-    w = [max(len(c), *(len(r[i]) for r in txt)) for i, c in enumerate(COLUMNS)]
-    line = lambda r: '  '.join(v.ljust(w[i]) for i, v in enumerate(r)).rstrip()
-    out = [line(COLUMNS), line(['-' * x for x in w])]
-    it = iter(txt)
-    for r in rows: out.append(f'… {n - len(rows) + 1} more scans (.table() lists all)' if r is None else line(next(it)))
-    return '\n'.join(out)
-
 # %% ../../nbs/01_repo_base.ipynb #9168aa2e
 import itertools
 _tokens = itertools.count()
@@ -570,3 +495,78 @@ def quicklook(self:DataScanBase, roi=None, # region of interest: `{'w': slice, '
     "Per-frame `sum`, `max` and centre of mass of this scan's frames, as lazy variables (see *Quick looks*)."
     from nx5d.quicklook import quicklook
     return quicklook(self.raw, roi=roi, images=images)
+
+# %% ../../nbs/01_repo_base.ipynb #90be9ae8
+@patch
+def summaries(self:DataProposalBase, keys:list=None # scans to summarise; default all
+             )->dict:
+    "`{key: summary}` for `keys`; a failed summary is its exception. Slow summaries are fetched by threads."
+    keys = self.keys() if keys is None else keys
+    out, todo, t0, n = {}, [], time.perf_counter(), 0
+    for k in keys:
+        scan = self[k]
+        if '_nx5d_summary' in scan.__dict__: out[k] = scan._safe_summary(); continue
+        dt = time.perf_counter() - t0
+        if dt > self.serial_seconds and dt / max(n, 1) > self.slow_summary: todo.append(scan); continue
+        out[k] = scan._safe_summary(); n += 1
+    if todo:
+        with ThreadPoolExecutor(max_workers=min(16, len(todo))) as ex:
+            for scan, s in zip(todo, ex.map(lambda sc: sc._safe_summary(), todo)): out[scan.key] = s
+    return out
+
+@patch
+def rows(self:DataProposalBase, keys:list=None)->list:
+    "Listing rows `(scan, type, integration, steps, notes)` for `keys` (default all)."
+    keys = self.keys() if keys is None else keys
+    sm = self.summaries(keys)
+    return [_row(k, sm[k]) for k in keys]
+
+@patch
+def table(self:DataProposalBase):
+    "Every scan's listing row, as a pandas DataFrame indexed by scan key."
+    import pandas as pd
+    return pd.DataFrame(self.rows(), columns=COLUMNS).set_index('scan')
+
+# %% ../../nbs/01_repo_base.ipynb #409ecdf3
+@patch
+def _shown(self:DataProposalBase):
+    "Keys shown in the notebook (listed afresh), with `None` where rows are elided."
+    self._relist()
+    keys = self.keys()
+    if len(keys) <= self.max_rows: return keys
+    h = self.max_rows // 3
+    return keys[:h] + [None] + keys[-(self.max_rows - h):]
+
+@patch
+def _display_rows(self:DataProposalBase):
+    "The rows shown (`None` where rows are elided) and the number of scans."
+    keys = self._shown()
+    rows = dict(zip([k for k in keys if k is not None], self.rows([k for k in keys if k is not None])))
+    n = len(self._listing())
+    return [rows[k] if k is not None else None for k in keys], n
+
+# %% ../../nbs/01_repo_base.ipynb #66c489d9
+@patch
+def _repr_html_(self:DataProposalBase):
+    "The listing as an HTML table (first and last rows of a long proposal)."
+    rows, n = self._display_rows()
+    if not rows: return f'<p>{html.escape(self._empty_message())}</p>'
+    head = ''.join(f'<th>{c}</th>' for c in COLUMNS)
+    body = []
+    for r in rows:
+        if r is None: body.append(f'<tr><td colspan="5">… {n - len(rows) + 1} more scans (<code>.table()</code> lists all)</td></tr>')
+        else: body.append('<tr>' + ''.join(f'<td>{html.escape(_cell(v))}</td>' for v in r) + '</tr>')
+    return f'<table><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+
+@patch
+def _listing_text(self:DataProposalBase)->str:
+    "The listing as plain text: a column per field, first and last rows of a long proposal."
+    rows, n = self._display_rows()
+    if not rows: return self._empty_message()
+    txt = [tuple(_cell(v)[:60] for v in r) for r in rows if r is not None]
+    w = [max(len(c), *(len(r[i]) for r in txt)) for i, c in enumerate(COLUMNS)]
+    line = lambda r: '  '.join(v.ljust(w[i]) for i, v in enumerate(r)).rstrip()
+    out = [line(COLUMNS), line(['-' * x for x in w])]
+    it = iter(txt)
+    for r in rows: out.append(f'… {n - len(rows) + 1} more scans (.table() lists all)' if r is None else line(next(it)))
+    return '\n'.join(out)
