@@ -1,7 +1,15 @@
 #!/usr/bin/env python
-"""Benchmark `nx5d.storage.raw_to_datastack` against the seed's three-pass recipe.
+"""Benchmark `nx5d.xrf.raw_to_datastack` against the seed's three-pass recipe, and the two hand-written kernels.
 
     PYTHONPATH=<worktree> python bench/bench_storage.py [--dir DIR] [--sizes 1,2] [--keep]
+    PYTHONPATH=<worktree> python bench/bench_storage.py --kernels [--rounds 7]
+
+`--kernels` (seconds, no files) times, in one process, each pair back to back per round, medians of the ratios:
+- `nx5d.xrf.smooth_spectra` against `scipy.ndimage.gaussian_filter1d` on the same 1,024 spectra of 4,096 channels
+  (the reason the conversion keeps its own smoother);
+- `nx5d.storage.encode_chunks` (zstd called directly for zarr's default codecs) against zarr encoding the same block
+  of 32 x 128 x 4,096 float32 values into an in-memory store, in the cube's chunks (1 MiB) and in small chunks
+  (8 KiB), where zarr's cost per chunk shows (the reason for the direct path).
 
 For each size (GiB of uint16 raw data, 4096 channels) a synthetic macro-XRF cube is written once (Poisson counts of a
 few fluorescence lines over a background, varying per pixel). Then each variant runs in a fresh child process, so that
@@ -23,6 +31,7 @@ before timing); times are those measured inside each child around the work (impo
 of one small append to the converted datastack, against copying the whole file (the copy-on-write alternative).
 """
 import argparse, json, os, shutil, subprocess, sys, time
+from timing import paired_ratio   # same directory (bench/timing.py)
 
 H_W = {0: (32, 64), 1: (256, 512), 2: (512, 512)}   # 131072 spectra per GiB of uint16 at 4096 channels; 0: a smoke test
 D = 4096
@@ -57,7 +66,7 @@ def child_read(raw, rpl, out):
 
 
 def child_nx5d(raw, rpl, out):
-    from nx5d.storage import raw_to_datastack
+    from nx5d.xrf import raw_to_datastack
     t = time.perf_counter()
     raw_to_datastack(raw, rpl, out, verbose=False, progress=False, overwrite=True)
     return time.perf_counter() - t
@@ -65,12 +74,12 @@ def child_nx5d(raw, rpl, out):
 
 def child_nx5d_scipy(raw, rpl, out):
     import numpy as np, scipy.ndimage as ndi
-    import nx5d.storage as S
+    import nx5d.xrf as X
     def scipy_smooth(x, sigma=7, **kw):
         return ndi.gaussian_filter1d(np.asarray(x, np.float32), sigma, axis=-1, mode='reflect', truncate=4.0)
-    S.smooth_spectra = scipy_smooth          # _convert_block looks it up at call time (threaded scheduler: same process)
+    X.smooth_spectra = scipy_smooth          # _convert_block looks it up at call time (threaded scheduler: same process)
     t = time.perf_counter()
-    S.raw_to_datastack(raw, rpl, out, verbose=False, progress=False, overwrite=True)
+    X.raw_to_datastack(raw, rpl, out, verbose=False, progress=False, overwrite=True)
     return time.perf_counter() - t
 
 
@@ -89,7 +98,7 @@ class _Target:
 
 def child_seed(raw, rpl, out):
     import numpy as np, dask.array as da, zarr, scipy.ndimage as ndi
-    from nx5d.storage import read_rpl
+    from nx5d.xrf import read_rpl
     t = time.perf_counter()
     hdr = read_rpl(rpl)
     h, w, d = hdr.shape
@@ -114,6 +123,33 @@ def child_seed(raw, rpl, out):
 
 
 CHILDREN = {'read': child_read, 'nx5d': child_nx5d, 'nx5d-scipy': child_nx5d_scipy, 'seed': child_seed}
+
+
+# ---------------------------------------------------------------- kernels
+def kernels(rounds):
+    "Time the smoother and the chunk encoder against the library code they replace (back to back each round); print the ratios."
+    import numpy as np, scipy.ndimage as ndi, zarr
+    from zarr.core.buffer import default_buffer_prototype
+    from nx5d.xrf import smooth_spectra
+    from nx5d.storage import array_meta, encode_chunks
+    rng = np.random.default_rng(1)
+    spectra = rng.poisson(5, (1024, D)).astype('<u2')
+    scipy_smooth = lambda: ndi.gaussian_filter1d(spectra.astype('f4'), 7, axis=-1, mode='reflect', truncate=4.0)
+    np.testing.assert_array_max_ulp(smooth_spectra(spectra, 7), scipy_smooth(), maxulp=1)          # the same values
+    r, t_scipy, t_ours = paired_ratio(scipy_smooth, lambda: smooth_spectra(spectra, 7), rounds)
+    print(f'smoothing 1024 x {D} spectra: smooth_spectra {t_ours * 1e3:.0f} ms, scipy gaussian_filter1d '
+          f'{t_scipy * 1e3:.0f} ms: {r:.1f}x faster')
+    block = ndi.gaussian_filter1d(rng.poisson(5, (32, 128, D)).astype('f4'), 7, axis=-1)
+    for chunks, what in [((32, 32, 256), 'the cube chunks, 1 MiB'), ((2, 2, 512), 'small chunks, 8 KiB')]:
+        meta, region = array_meta(block.shape, np.float32, chunks), tuple(slice(0, n) for n in block.shape)
+        def zarr_encode():
+            d = {'zarr.json': default_buffer_prototype().buffer.from_bytes(meta)}
+            zarr.open_array(zarr.storage.MemoryStore(d), mode='r+')[region] = block
+            return sorted((k, v.to_bytes()) for k, v in d.items() if k != 'zarr.json')
+        assert sorted((k, b) for k, b, _ in encode_chunks(meta, region, block)) == zarr_encode()   # the same bytes
+        r, t_zarr, t_ours = paired_ratio(zarr_encode, lambda: encode_chunks(meta, region, block), rounds)
+        print(f'encoding a 32 x 128 x {D} float32 block in {what}: encode_chunks {t_ours * 1e3:.0f} ms, '
+              f'zarr {t_zarr * 1e3:.0f} ms: {r:.1f}x faster')
 
 
 # ---------------------------------------------------------------- parent
@@ -161,8 +197,14 @@ def main():
     ap.add_argument('--dir', default='/tmp/nx5d_bench_storage')
     ap.add_argument('--sizes', default='1,2', help='GiB of raw data, comma separated (1 and/or 2)')
     ap.add_argument('--keep', action='store_true', help='keep the datastacks written')
+    ap.add_argument('--kernels', action='store_true', help='time the smoother and the chunk encoder only (seconds)')
+    ap.add_argument('--rounds', type=int, default=7, help='rounds for --kernels (medians are reported)')
     ap.add_argument('--child', nargs=4, metavar=('VARIANT', 'RAW', 'RPL', 'OUT'), help=argparse.SUPPRESS)
     a = ap.parse_args()
+    if a.kernels:
+        print(f'{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}; {a.rounds} rounds, medians')
+        kernels(a.rounds)
+        return
     if a.child:
         variant, raw, rpl, out = a.child
         seconds = CHILDREN[variant](raw, rpl, out)

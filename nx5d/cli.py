@@ -142,11 +142,11 @@ def cmd_datastack(a, out)->int:
     if a.action == 'tree':
         print(storage.tree_text(a.file, show_arrays=a.arrays), file=out)
     elif a.action == 'convert':
-        dest = a.out or storage._default_datastack_file(a.raw)
+        from nx5d import xrf
+        dest = a.out or xrf.default_datastack_file(a.raw)
         storage.check_writable(dest)
-        path = storage.raw_to_datastack(a.raw, a.rpl, dest, verbose=False, sigma=a.sigma, flip_vertical=not a.keep_rows,
-                                        flip_horizontal=not a.keep_columns, overwrite=a.overwrite,
-                                        progress=interactive())
+        path = xrf.raw_to_datastack(a.raw, a.rpl, dest, verbose=False, sigma=a.sigma, flip_vertical=not a.keep_rows,
+                                    flip_horizontal=not a.keep_columns, overwrite=a.overwrite, progress=interactive())
         print(storage.tree_text(path), file=out)
     else:
         path = storage.repack(a.file, select=a.select, progress=interactive())

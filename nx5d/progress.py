@@ -34,6 +34,7 @@ def bar_class(kernel:bool=None # in a Jupyter kernel? (default: `in_kernel()`)
     from tqdm.std import tqdm
     return tqdm
 
+# %% ../nbs/00a_progress.ipynb #c6531e90
 def progress_bar(total:int, # steps of the work
                  progress:bool=None, # None: when somebody watches (`interactive()`); True/False: always/never
                  *, unit:str='it', # what a step is

@@ -295,7 +295,7 @@ def _repr_html_(self:CookReport):
 # %% ../nbs/07_scaleout.ipynb #0e0403b5
 def _dataset_names(targets, datapath)->dict:
     "`{(proposal, scan): dataset name}` for the scans, checked and without clashes."
-    from nx5d.storage import _check_datapath
+    from nx5d.storage import check_datapath
     out, seen = {}, {}
     for s in targets:
         if not callable(datapath) and None in (s.proposal.handle, s.handle) and re.search(r'\{(proposal|scan)\}', datapath):
@@ -303,7 +303,7 @@ def _dataset_names(targets, datapath)->dict:
                              f'datapath template with {{proposal_key}} and {{scan_key}}, e.g. {{proposal_key}}_{{scan_key}}')
         dp = datapath(s) if callable(datapath) else datapath.format(
             proposal=s.proposal.handle, scan=s.handle, proposal_key=s.proposal.key, scan_key=s.key)
-        _check_datapath(dp)
+        check_datapath(dp)
         if dp in seen: raise ValueError(f'scans {seen[dp]} and {s.proposal.key}/{s.key} would both be stored as {dp!r}: '
                                         f'use a datapath template that tells them apart')
         seen[dp], out[(s.proposal.key, s.key)] = f'{s.proposal.key}/{s.key}', dp

@@ -4,12 +4,12 @@
 
 # %% auto #0
 __all__ = ['LAYOUTS', 'TREE', 'NEXUS_ENTRIES', 'NEXUS_LAYOUTS', 'SPEC_MOTORS', 'SPEC_FRAMES', 'RangeRequestHandler',
-           'http_server', 'free_port', 's3_options', 's3_server', 'upload_tree', 'make_layouts', 'nexus_frames',
-           'frame_counters', 'make_nexus', 'spec_file_header', 'spec_scan', 'pilatus_frames', 'pilatus_sums',
-           'write_pilatus', 'make_spec_files']
+           'http_server', 's3_options', 's3_server', 'upload_tree', 'make_layouts', 'nexus_frames', 'frame_counters',
+           'make_nexus', 'spec_file_header', 'spec_scan', 'pilatus_frames', 'pilatus_sums', 'write_pilatus',
+           'make_spec_files']
 
 # %% ../nbs/90_testing.ipynb #f9c6edc6
-import os, re, io, sys, time, socket, threading, subprocess, contextlib, functools
+import os, re, io, time, socket, logging, threading, contextlib, functools, urllib.request
 from http.server import ThreadingHTTPServer, SimpleHTTPRequestHandler
 
 # %% ../nbs/90_testing.ipynb #b4df46ec
@@ -57,39 +57,51 @@ def http_server(root:str # folder to serve
         srv.shutdown(); srv.server_close(); t.join()
 
 # %% ../nbs/90_testing.ipynb #8797912b
-def free_port()->int:
-    "A TCP port on 127.0.0.1 that is free right now."
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0)); return s.getsockname()[1]
-
 def s3_options(endpoint:str # the S3 endpoint URL
               )->dict:
     "fsspec/s3fs storage options for a test S3 endpoint."
     return {'key': 'testing', 'secret': 'testing', 'client_kwargs': {'endpoint_url': endpoint, 'region_name': 'eu-west-1'}}
 
+# %% ../nbs/90_testing.ipynb #346d0d48
+_moto_open, _moto_lock = [0], threading.Lock()   # moto servers open in this process (they share one state)
+
+def _moto_reset(url):
+    "Empty moto's state (every bucket, of every moto server of this process) through its reset API."
+    urllib.request.urlopen(urllib.request.Request(f'{url}/moto-api/reset', method='POST'), timeout=30).close()
+
+def _stop(srv, port):
+    "Stop a `ThreadedMotoServer` now: its serving loop looks for the stop only every 0.5 s, or when a connection wakes it."
+    stopping = threading.Thread(target=srv.stop, daemon=True)
+    stopping.start()
+    while stopping.is_alive():
+        with contextlib.suppress(OSError): socket.create_connection(('127.0.0.1', port), timeout=1).close()
+        stopping.join(0.02)
+
+# %% ../nbs/90_testing.ipynb #cbf7307f
 @contextlib.contextmanager
-def s3_server(timeout:float=30 # seconds to wait for the server to answer
+def s3_server(timeout:float=30 # seconds to wait for the server to start
              ):
-    "Run moto's S3 server in a subprocess on 127.0.0.1; yields its endpoint URL."
-    port = free_port()
-    env = {**os.environ, 'AWS_ACCESS_KEY_ID': 'testing', 'AWS_SECRET_ACCESS_KEY': 'testing'}
-    proc = subprocess.Popen([sys.executable, '-m', 'moto.server', '-H', '127.0.0.1', '-p', str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-    url, t0 = f'http://127.0.0.1:{port}', time.time()
+    "Run moto's S3 server in a thread on 127.0.0.1 (a port the system picks); yields its endpoint URL."
+    from moto.server import ThreadedMotoServer
+    if logging.getLogger('werkzeug').level == logging.NOTSET: logging.getLogger('werkzeug').setLevel(logging.WARNING)
+    srv = ThreadedMotoServer(ip_address='127.0.0.1', port=0, verbose=False)
+    starting = threading.Thread(target=srv.start, daemon=True)   # `start` waits for ever if binding fails
+    starting.start(); starting.join(timeout)
+    if starting.is_alive(): raise RuntimeError(f'moto S3 server did not start within {timeout} s')
+    port = srv.get_host_and_port()[1]
+    url = f'http://127.0.0.1:{port}'
     try:
-        while True:
-            try:
-                with socket.create_connection(('127.0.0.1', port), timeout=1): break
-            except OSError:
-                if proc.poll() is not None or time.time() - t0 > timeout:
-                    raise RuntimeError(f'moto S3 server did not start on port {port}')
-                time.sleep(0.1)
+        with _moto_lock:
+            _moto_open[0] += 1
+            if _moto_open[0] == 1: _moto_reset(url)
         yield url
     finally:
-        proc.terminate()
-        try: proc.wait(10)
-        except subprocess.TimeoutExpired: proc.kill()
+        with _moto_lock:
+            _moto_open[0] -= 1
+            if _moto_open[0] == 0: _moto_reset(url)
+        _stop(srv, port)
 
+# %% ../nbs/90_testing.ipynb #96ce2efc
 def upload_tree(local:str, # folder to copy
                 url:str, # destination, `s3://bucket/prefix`
                 endpoint:str # the S3 endpoint URL
@@ -116,10 +128,12 @@ LAYOUTS = {
 TREE = {'20210205': ['091726', '091801', '101500'], '20220311': ['7', '12']}
 
 def _scan_group(g, p, s):
+    "Fill HDF5 group `g` as scan `s` of proposal `p`: attributes, `counts` and `theta`."
     g.attrs['proposal'], g.attrs['scan'] = p, s
     g['counts'] = np.arange(5) * int(s[-1:] or 0)
     g['theta'] = np.linspace(18, 19, 5)
 
+# %% ../nbs/90_testing.ipynb #4b89dc5e
 def make_layouts(root:str, # folder to fill
                  tree:dict=None # {proposal: [scans]}; default `TREE`
                 )->dict:
@@ -211,6 +225,7 @@ def _text(g, name, text): g.create_dataset(name, data=text, dtype=h5py.string_dt
 def _nx(g, cls): g.attrs['NX_class'] = cls; return g
 def _stamp(i, minutes=0): return f'2024-03-{1 + i % 28:02d}T10:{minutes:02d}:00+01:00'
 
+# %% ../nbs/90_testing.ipynb #158a09fe
 def _series(spec, seed):
     "The per-point values of an entry as written: motors, counters (a counter may hold `extra` values more)."
     rng, n = np.random.default_rng([seed, spec['scan']]), spec['points']
@@ -223,6 +238,7 @@ def _resizable(g, name, data):
     data = np.asarray(data)
     return g.create_dataset(name, data=data, maxshape=(None, *data.shape[1:]), chunks=(max(1, min(len(data), 64)), *data.shape[1:]))
 
+# %% ../nbs/90_testing.ipynb #a3a94c85
 def _put_series(ent, meas, name, values, motor, layout):
     "One per-point series: in `measurement/` (Sardana), or in `instrument/` with a link from `measurement/` (Bliss)."
     if layout == 'sardana': _resizable(meas, name, values); return
@@ -267,6 +283,7 @@ def _put_frames(ent, spec, frames, folder, rel):
         det['data'] = h5py.ExternalLink(rel, '/entry_0000/measurement/data')
     ent['measurement/pilatus'] = h5py.SoftLink(f'{det.name}/data')
 
+# %% ../nbs/90_testing.ipynb #917c8f73
 def _put_plot(ent, spec, layout):
     "The default NXdata: `signal`, and `axes` (names of its own, linked to the motors) where the spec asks for them."
     plot = _nx(ent.create_group('data' if layout == 'sardana' else 'plotselect'), 'NXdata')
@@ -336,7 +353,6 @@ def make_nexus(root:str, # folder to write into (created)
 # %% ../nbs/90_testing.ipynb #f033f8b1
 SPEC_MOTORS = (('Two Theta', 'Theta', 'Chi', 'Phi'), ('tx', 'ty', 'tz'))
 SPEC_FRAMES = 'pilatus/S{scan:05d}/{prefix}_{scan}_{point}.tif'
-
 def _spec_date(epoch): return time.strftime('%a %b %d %H:%M:%S %Y', time.gmtime(epoch))
 def _num(v): return f'{v:.10g}' if isinstance(v, float) else str(v)
 
@@ -398,6 +414,7 @@ def pilatus_sums(frames:np.ndarray # frames (n, rows, columns)
     f = frames.reshape(len(frames), -1)
     return np.where(f >= 0, f, 0).sum(axis=1), f.max(axis=1)
 
+# %% ../nbs/90_testing.ipynb #bb47ae6d
 def write_pilatus(folder:str, # the folder of the SPEC file
                   prefix:str, # the file-name prefix (the SPEC file's name when it was written)
                   scan:int, # scan number
@@ -413,13 +430,9 @@ def write_pilatus(folder:str, # the folder of the SPEC file
         if fr is not None: tifffile.imwrite(p, np.asarray(fr, np.int32)); paths.append(p)
     return paths
 
-# %% ../nbs/90_testing.ipynb #7820a740
-def make_spec_files(root:str, # folder to write into (created)
-                    points:int=41, # points of the scan with frames
-                    shape=(40, 60) # detector shape
-                   )->dict:
-    "Write SPEC files with Pilatus frames and edge cases under `root`; return their URLs and contents."
-    os.makedirs(f'{root}/noext', exist_ok=True)
+# %% ../nbs/90_testing.ipynb #c16e0fb7
+def _sample7(root, points, shape):
+    "Write the frames of `sample7.spec` under `root`; return the file's text and what it holds."
     th = np.round(np.linspace(10, 12, points), 6)
     frames = pilatus_frames(points, shape)
     psum, pmax = pilatus_sums(frames)
@@ -443,8 +456,12 @@ def make_spec_files(root:str, # folder to write into (created)
             + spec_scan(4, 'dscan  tx -1 1 4 0.2', labels4, rows4, count_time=0.2)
             + spec_scan(5, 'ascan  th 12 14 10 0.1', ['Theta', 'Epoch', 'Seconds', 'Monitor', 'pil_sum', 'pil_max', 'Detector'],
                         rows5[:4], end='\n' + ' '.join(map(_num, rows5[4][:2]))))
-    with open(f'{root}/sample7.spec', 'w') as f: f.write(text)
-    with open(f'{root}/noext/sample7', 'w') as f: f.write(text)
+    return text, {'frames': frames, 'frames5': f5[:4], 'labels1': labels1, 'rows1': np.array(rows1, float),
+                  'labels4': labels4, 'rows4': np.array(rows4, float), 'rows5': np.array(rows5[:4], float)}
+
+# %% ../nbs/90_testing.ipynb #edc17233
+def _broken_spec(root, shape):
+    "Write `broken.spec` (a truncated line, a short `#L`) and its frames (one missing) under `root`; return its path."
     broken = (spec_file_header('/home/specuser/data/broken.spec')
               + spec_scan(1, 'ascan  th 0 1 4 0.1', ['Theta', 'Epoch', 'Seconds', 'Detector'],
                           [(0.0, 1, 0.1, 5), (0.25, 2, 0.1, 6), (0.5, 3), (0.75, 4, 0.1, 8), (1.0, 5, 0.1, 9)])
@@ -455,8 +472,18 @@ def make_spec_files(root:str, # folder to write into (created)
     with open(f'{root}/broken.spec', 'w') as f: f.write(broken)
     bf = pilatus_frames(4, shape, seed=3)
     write_pilatus(root, 'broken', 3, [bf[0], bf[1], None, bf[3]])
-    return {'url': f'file://{os.path.abspath(root)}/{{proposal}}.spec#{{scan}}',
-            'url_noext': f'file://{os.path.abspath(root)}/noext/{{proposal}}#{{scan}}',
-            'file': f'{os.path.abspath(root)}/sample7.spec', 'broken': f'{os.path.abspath(root)}/broken.spec',
-            'keys': ['1', '2', '3', '3.2', '4', '5'], 'frames': frames, 'frames5': f5[:4], 'labels1': labels1,
-            'rows1': np.array(rows1, float), 'labels4': labels4, 'rows4': np.array(rows4, float), 'rows5': np.array(rows5[:4], float)}
+    return f'{os.path.abspath(root)}/broken.spec'
+
+# %% ../nbs/90_testing.ipynb #7820a740
+def make_spec_files(root:str, # folder to write into (created)
+                    points:int=41, # points of the scan with frames
+                    shape=(40, 60) # detector shape
+                   )->dict:
+    "Write SPEC files with Pilatus frames and edge cases under `root`; return their URLs and contents."
+    os.makedirs(f'{root}/noext', exist_ok=True)
+    text, held = _sample7(root, points, shape)
+    for name in ('sample7.spec', 'noext/sample7'):
+        with open(f'{root}/{name}', 'w') as f: f.write(text)
+    broken, here = _broken_spec(root, shape), os.path.abspath(root)
+    return {'url': f'file://{here}/{{proposal}}.spec#{{scan}}', 'url_noext': f'file://{here}/noext/{{proposal}}#{{scan}}',
+            'file': f'{here}/sample7.spec', 'broken': broken, 'keys': ['1', '2', '3', '3.2', '4', '5'], **held}

@@ -9,6 +9,7 @@ __all__ = ['SCHEMES', 'FIELDS', 'check_key', 'natural_key', 'sort_keys', 'tokens
 
 # %% ../nbs/00_urls.ipynb #8c74140e
 import re, keyword
+from fastcore.basics import patch
 
 # %% ../nbs/00_urls.ipynb #035f4328
 _BAD_KEY_CHARS = re.compile(r'[/\\#{}\x00-\x1f]')
@@ -40,6 +41,7 @@ def natural_key(key:str # a key to sort
     "Sort key that compares digit runs in `key` as numbers (`s9` < `s10`); ties keep plain string order."
     return _DIGITS.sub(_run, key) + '\x00' + key
 
+# %% ../nbs/00_urls.ipynb #284f6538
 _TRAILING_DIGITS = re.compile(r'\d+$')
 
 def _numbered_ranks(keys:list # keys to rank
@@ -64,6 +66,7 @@ def _ranks(keys:list # keys about to be sorted
     _RANKS.update(new)
     return _RANKS
 
+# %% ../nbs/00_urls.ipynb #091a7f11
 def sort_keys(keys # keys to sort
              )->list:
     "`keys` in natural order (fast paths for numbered keys, the usual scan names)."
@@ -217,42 +220,49 @@ class Storage:
             self._fs = fsspec.filesystem('file' if self.local else self.scheme, **self.storage_options)
         return self._fs
 
-    def listdir(self, path:str)->list:
-        "`(name, is_dir)` for each entry of folder `path`."
-        if self.local:
-            with os.scandir(path) as it: return [(e.name, e.is_dir()) for e in it]
-        self.fs.invalidate_cache(path)
-        out = []
-        for e in self.fs.ls(path, detail=True):
-            name = e['name'].rstrip('/').rsplit('/', 1)[-1]
-            out.append((unquote(name) if self.scheme.startswith('http') else name, e['type'] == 'directory'))
-        return out
-
-    def names(self, path:str, # a folder
-              dirs_only:bool=False # only its sub-folders
-             )->list:
-        "Names of the entries (or sub-folders) of `path`; locally straight from the folder listing, no `stat`."
-        if not self.local: return [n for n, d in self.listdir(path) if d or not dirs_only]
-        with os.scandir(path) as it:
-            return [e.name for e in it if e.is_dir()] if dirs_only else [e.name for e in it]
-
-    def isdir(self, path:str)->bool:
-        "Whether `path` is a folder."
-        return os.path.isdir(path) if self.local else self.fs.isdir(path)
-
-    def exists(self, path:str)->bool:
-        "Whether `path` exists (a folder or a file)."
-        if self.local: return os.path.exists(path)
-        self.fs.invalidate_cache(path)
-        return self.fs.exists(path)
-
-    def open(self, path:str, mode:str='rb'):
-        "Open a file (local, or an fsspec file object that reads ranges on demand)."
-        return open(path, mode) if self.local else self.fs.open(path, mode)
-
     def encode(self, key:str)->str:
         "A key as it appears in a path of this storage (percent-encoded on HTTP)."
         return quote(key, safe='') if self.scheme[:4] == 'http' else key
+
+# %% ../nbs/00_urls.ipynb #3e975283
+@patch
+def listdir(self:Storage, path:str)->list:
+    "`(name, is_dir)` for each entry of folder `path`."
+    if self.local:
+        with os.scandir(path) as it: return [(e.name, e.is_dir()) for e in it]
+    self.fs.invalidate_cache(path)
+    out = []
+    for e in self.fs.ls(path, detail=True):
+        name = e['name'].rstrip('/').rsplit('/', 1)[-1]
+        out.append((unquote(name) if self.scheme.startswith('http') else name, e['type'] == 'directory'))
+    return out
+
+@patch
+def names(self:Storage, path:str, # a folder
+          dirs_only:bool=False # only its sub-folders
+         )->list:
+    "Names of the entries (or sub-folders) of `path`; locally straight from the folder listing, no `stat`."
+    if not self.local: return [n for n, d in self.listdir(path) if d or not dirs_only]
+    with os.scandir(path) as it:
+        return [e.name for e in it if e.is_dir()] if dirs_only else [e.name for e in it]
+
+# %% ../nbs/00_urls.ipynb #7fd5a598
+@patch
+def isdir(self:Storage, path:str)->bool:
+    "Whether `path` is a folder."
+    return os.path.isdir(path) if self.local else self.fs.isdir(path)
+
+@patch
+def exists(self:Storage, path:str)->bool:
+    "Whether `path` exists (a folder or a file)."
+    if self.local: return os.path.exists(path)
+    self.fs.invalidate_cache(path)
+    return self.fs.exists(path)
+
+@patch
+def open(self:Storage, path:str, mode:str='rb'):
+    "Open a file (local, or an fsspec file object that reads ranges on demand)."
+    return open(path, mode) if self.local else self.fs.open(path, mode)
 
 # %% ../nbs/00_urls.ipynb #96780a90
 def _split_segments(toks):
@@ -315,7 +325,7 @@ def _match(seg, b, names, path, enc, collect):
     return [(f'{path}/{enc(m.string)}', {**b, **m.groupdict()}) for m in ms]
 
 # %% ../nbs/00_urls.ipynb #6409c287
-import contextlib, sys
+import contextlib, sys, warnings
 
 # %% ../nbs/00_urls.ipynb #d3b746de
 def is_zarr(store:Storage, path:str)->bool:
@@ -378,6 +388,18 @@ def _stop(segs, field, bound):
     while i + 1 < len(segs) and segs[i + 1] and not _open_fields(segs[i + 1], bound | {field: ''}): i += 1
     return i
 
+# %% ../nbs/00_urls.ipynb #5496430a
+def _fillable(vals, pattern):
+    "The values in `vals` that `check_key` accepts; warn about the others."
+    vals = list(vals)
+    if not _BAD_KEY_CHARS.search(''.join(vals)) and not {'', '.', '..'} & set(vals): return vals   # one scan for all
+    ok, bad = [], []
+    for v in vals:
+        try: ok.append(check_key(v))
+        except ValueError: bad.append(v)
+    if bad: warnings.warn(f'{pattern.url}: skipped {len(bad)} entries that cannot be keys: {sorted(bad)[:5]}', stacklevel=3)
+    return ok
+
 # %% ../nbs/00_urls.ipynb #30ac4ab9
 def list_keys(pattern:'UrlPattern', # the URL pattern
               field:str, # the placeholder to list: `'proposal'` or `'scan'`
@@ -402,25 +424,11 @@ def list_keys(pattern:'UrlPattern', # the URL pattern
                 vals |= {k[field] for k in _walk_anchor(root, asegs, _deepest([s for s in asegs if s], field), b)}
     return sort_keys(_fillable(vals, pattern))
 
-# %% ../nbs/00_urls.ipynb #5496430a
-import warnings
-
-def _fillable(vals, pattern):
-    "The values in `vals` that `check_key` accepts; warn about the others."
-    vals = list(vals)
-    if not _BAD_KEY_CHARS.search(''.join(vals)) and not {'', '.', '..'} & set(vals): return vals   # one scan for all
-    ok, bad = [], []
-    for v in vals:
-        try: ok.append(check_key(v))
-        except ValueError: bad.append(v)
-    if bad: warnings.warn(f'{pattern.url}: skipped {len(bad)} entries that cannot be keys: {sorted(bad)[:5]}', stacklevel=3)
-    return ok
-
 # %% ../nbs/00_urls.ipynb #765a8e4e
-def _keys(self:UrlPattern, field:str, **known)->list:
+@patch
+def keys(self:UrlPattern, field:str, **known)->list:
     "Keys that exist for `field` (`'proposal'` or `'scan'`), given the values of the other placeholders."
     return list_keys(self, field, **known)
-UrlPattern.keys = _keys
 
 # %% ../nbs/00_urls.ipynb #f4ac753f
 def sanitize(key:str, # the key to turn into a handle
@@ -458,11 +466,12 @@ def make_handles(keys:list, # keys, e.g. from `list_keys`
 
 # %% ../nbs/00_urls.ipynb #d66e2a49
 def _some(names, one='entry', many='entries'):
-    "`'3 entries there: a, b, c'` (at most five named), or `'none there'`."
+    "`'3 entries there: a, b, c'` (at most five named), or `'no entries there'`."
     if not names: return f'no {many} there'
     shown = ', '.join(sorted(names)[:5]) + (', ...' if len(names) > 5 else '')
     return f'{len(names)} {one if len(names) == 1 else many} there: {shown}'
 
+# %% ../nbs/00_urls.ipynb #31a492b7
 def _why_anchor(store, doc, bound, asegs, field, where):
     "Where the anchor segments `asegs` stop matching the groups of document `doc`."
     asegs = [s for s in asegs if s]
@@ -479,6 +488,7 @@ def _why_anchor(store, doc, bound, asegs, field, where):
             level = nxt
     return None
 
+# %% ../nbs/00_urls.ipynb #ca6387ee
 def explain_empty(pattern:'UrlPattern', # the URL pattern
                   field:str, # the placeholder whose listing found nothing
                   **known # values of other placeholders, e.g. `proposal='p1'`

@@ -6,6 +6,7 @@
 __all__ = ['DataRepository', 'DataProposal', 'FileScan']
 
 # %% ../../nbs/02_filesystem.ipynb #9f06dd9c
+from fastcore.basics import patch
 from ..urls import UrlPattern, Storage, make_handles, split_url, explain_empty
 from .base import DataRepoBase, DataProposalBase, DataScanBase
 from ..formats import resolve_class
@@ -35,14 +36,17 @@ class DataRepository(DataRepoBase):
         "A `DataProposal` listing the scans of `key` with the repository's pattern."
         return DataProposal(self, key, url=self.repo_url)
 
-    @classmethod
-    def guess_can_open(cls, url:str, **options)->bool:
-        "True for URLs without an anchor: folders and files, listed (reading them needs a format's own classes)."
-        return split_url(url)[2] is None
+# %% ../../nbs/02_filesystem.ipynb #53b43368
+@patch(cls_method=True)
+def guess_can_open(cls:DataRepository, url:str, **options)->bool:
+    "True for URLs without an anchor: folders and files, listed (reading them needs a format's own classes)."
+    return split_url(url)[2] is None
 
 # %% ../../nbs/02_filesystem.ipynb #2a14754a
 class DataProposal(DataProposalBase):
     "A proposal whose scans are found by parsing the scan part of a URL pattern."
+    group_scan = 'nx5d.repo.astor:AstorScan'   # the class of scans inside HDF5/zarr documents (a class or 'module:Class')
+
     def __init__(self, repo, # the repository
                  key:str, # the proposal key
                  url:str=None, # the pattern (with or without `{proposal}` filled in); default the repository's
@@ -60,24 +64,16 @@ class DataProposal(DataProposalBase):
         return make_handles(keys, self.scan_k2h, prefix='s', unique=False)
 
     def _scan_url(self, key:str)->str: return self.scan_pattern.fill(scan=key)
-
-    @property
-    def storage(self)->Storage:
-        "The storage the scans live on (fsspec options from the repository)."
-        st = self._nx5d_state()
-        if 'storage' not in st: st['storage'] = Storage(self.scan_pattern.scheme, **self.repo.options)
-        return st['storage']
-
-    group_scan = 'nx5d.repo.astor:AstorScan'   # the class of scans inside HDF5/zarr documents (a class or 'module:Class')
-
-    def _scan(self, key:str):
-        "Scans inside HDF5/zarr documents are read by `group_scan`; other scans need a format's own class."
-        if split_url(self._scan_url(key))[2] is None: return FileScan(self, key)
-        return resolve_class(self.group_scan)(self, key)
-
     def __str__(self): return f'{self.key} ({self.url})'
-
     def _empty_message(self): return f'No scans match {self.url}: {explain_empty(self.scan_pattern, "scan")}'
+
+# %% ../../nbs/02_filesystem.ipynb #0f8b1495
+@patch(as_prop=True)
+def storage(self:DataProposal)->Storage:
+    "The storage the scans live on (fsspec options from the repository)."
+    st = self._nx5d_state()
+    if 'storage' not in st: st['storage'] = Storage(self.scan_pattern.scheme, **self.repo.options)
+    return st['storage']
 
 # %% ../../nbs/02_filesystem.ipynb #8eac5cdb
 class FileScan(DataScanBase):
@@ -89,3 +85,10 @@ class FileScan(DataScanBase):
     def _get_raw(self):
         raise NotImplementedError(f'{self.url} is a plain folder or file: nx5d cannot know its format. Subclass '
                                   f"DataScanBase, implement _get_raw(), and return it from your proposal's _scan()")
+
+# %% ../../nbs/02_filesystem.ipynb #7e2b1303
+@patch
+def _scan(self:DataProposal, key:str):
+    "Scans inside HDF5/zarr documents are read by `group_scan`; other scans need a format's own class."
+    if split_url(self._scan_url(key))[2] is None: return FileScan(self, key)
+    return resolve_class(self.group_scan)(self, key)
