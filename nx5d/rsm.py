@@ -7,7 +7,7 @@ __all__ = ['ENGINE_VERSION', 'mapping_cache', 'RsmSettings', 'SettingsError', 's
            'check_center', 'hkl_matrix', 'area_experiment', 'Grid', 'grid_weights', 'PixelMapping', 'MappingCache',
            'frame_values', 'pixel_array', 'block_sums', 'RsmGeometry', 'clear_caches', 'invalid_pixels',
            'binned_values', 'chunk_sums', 'chunk_sums_xu', 'RsmAccumulator', 'settings_json', 'frame_inputs',
-           'accumulator_for', 'cook', 'RsmScan']
+           'accumulator_for', 'cook', 'raw_defaults', 'RsmScan']
 
 # %% ../nbs/08_rsm.ipynb #9fd33423
 import os, re, sys, json, math, hashlib, difflib, warnings, threading, contextlib
@@ -1208,10 +1208,41 @@ def cook(data, # raw dataset: `images` on (frame, rows, columns) (numpy or dask)
     return acc.add_data(data, workers=workers, progress=progress, chunk=chunk).result()
 
 # %% ../nbs/08_rsm.ipynb #024e4a79
+def raw_defaults(data, # raw dataset
+                 candidates:dict, # settings key -> raw names to look for, in order of preference
+                 skip=() # keys not to look for (set elsewhere)
+                )->dict:
+    "Per key of `candidates`: the first name that is a variable or an attribute of `data` (keys with none left out)."
+    have = {str(k) for k in data.variables} | {str(k) for k in data.attrs}
+    out = {}
+    for key, names in candidates.items():
+        found = [n for n in ([names] if isinstance(names, str) else names) if n in have]
+        if key not in skip and found: out[key] = found[0]
+    return out
+
 class RsmScan:
-    "Mixin for scan classes: `_cook` makes reciprocal-space maps with the spice `settings` and the class's `rsm_defaults`."
-    rsm_defaults = {}  # the format's defaults for settings keys, e.g. {'sample_angle': 'Theta', 'maps_by': 'Delay'}
-    progress = None    # progress bar while cooking: None shows one when interactive
+    "Mixin for scan classes: `_cook` makes reciprocal-space maps with the spice `settings` and the class's defaults."
+    rsm_defaults = {}    # the format's defaults for settings keys, e.g. {'sample_angle': 'Theta', 'maps_by': 'Delay'}
+    rsm_candidates = {}  # settings key -> raw names: the first one the raw data has is the default, e.g. {'monitor': ['I0', 'Monitor']}
+    progress = None      # progress bar while cooking: None shows one when interactive
+
+    def rsm_defaults_for(self, data, # the raw data to cook
+                         settings=None # the spice `settings` (their keys are not looked for)
+                        )->dict:
+        "The format's defaults for `data`: `rsm_defaults`, then per other key of `rsm_candidates` the first name the raw data has."
+        given = set(_settings_dict(settings)) if settings is not None else set()
+        skip = given | set(self.rsm_defaults) | {a for a, c in (('sample_angle', 'sample_circles'), ('detector_angle', 'detector_circles')) if c in given}
+        out = {**self.rsm_defaults, **raw_defaults(data, self.rsm_candidates, skip)}
+        look = self.rsm_candidates.get('sample_angle')
+        if look and 'sample_angle' not in given and 'sample_angle' not in out:
+            raise SettingsError(f"settings 'sample_angle' is not set, and the raw data has none of {list(look)}: name the raw "
+                                'variable or attribute holding the sample angle in the spice settings (or give a number)')
+        return out
+
     def _cook(self, data, **spice):
         "Maps of the raw `data` with the spice `settings` (see `cook`)."
-        return cook(data, spice.get('settings'), defaults=self.rsm_defaults, progress=self.progress)
+        if not len(data.variables):
+            where = self.url or f'proposal {self.proposal.key}'
+            raise ValueError(f'scan {self.key} ({where}): no frames to cook: its raw data is empty (aborted before its first point?)')
+        s = spice.get('settings')
+        return cook(data, s, defaults=self.rsm_defaults_for(data, s), progress=self.progress)
