@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['LAYOUTS', 'TREE', 'NEXUS_ENTRIES', 'NEXUS_LAYOUTS', 'SPEC_MOTORS', 'SPEC_FRAMES', 'RangeRequestHandler',
            'http_server', 'free_port', 's3_options', 's3_server', 'upload_tree', 'make_layouts', 'bragg_angle',
-           'bragg_frames', 'nexus_frames', 'frame_counters', 'make_nexus', 'spec_file_header', 'spec_scan',
+           'bragg_frames', 'xu_map', 'nexus_frames', 'frame_counters', 'make_nexus', 'spec_file_header', 'spec_scan',
            'pilatus_frames', 'pilatus_sums', 'write_pilatus', 'make_spec_files', 'make_spec_bragg']
 
 # %% ../nbs/90_testing.ipynb #f9c6edc6
@@ -192,6 +192,29 @@ def bragg_frames(thetas, # sample angle Θ of each frame (degrees)
     out[:, :, shape[1] // 3] = -1                # a module gap
     out[:, 3, 5] = out[:, shape[0] - 2, shape[1] - 7] = -2     # dead pixels
     return out
+
+# %% ../nbs/90_testing.ipynb #82290ba1
+def xu_map(frames:np.ndarray, # frames (n, rows, columns), dead pixels negative
+           sample_angles, # Θ per frame (degrees)
+           detector_angles, # 2Θ per frame, or one for all (degrees)
+           settings:dict, # `img_center`, `img_distance`, `pixel_size` (one number) and `energy`, as spice gives them
+           cooked, # a cooked 2-D map (`nx5d.rsm.cook`): its grid is used
+           scale=None # a factor per frame (None: 1)
+          )->np.ndarray:
+    "xrayutilities' (qy, qz) map of `frames` on the grid of `cooked`: Ang2Q.area in the seed's geometry, one FuzzyGridder2D."
+    import json, xrayutilities as xu
+    en = settings['energy']
+    hx = xu.HXRD([1, 0, 0], [0, 1, 0], qconv=xu.experiment.QConversion(['y-'], ['y-'], [1, 0, 0], en=en), en=en)
+    hx.Ang2Q.init_area('y-', 'z+', *settings['img_center'], *frames.shape[1:], distance=settings['img_distance'],
+                       pwidth1=settings['pixel_size'], pwidth2=settings['pixel_size'])
+    th = np.asarray(sample_angles, float)
+    qx, qy, qz = hx.Ang2Q.area(th, np.broadcast_to(np.asarray(detector_angles, float), th.shape))
+    f = np.where(frames < 0, np.nan, frames.astype(float)) * (1.0 if scale is None else np.asarray(scale, float)[:, None, None])
+    r = json.loads(cooked.attrs['rsm_settings'])
+    g = xu.FuzzyGridder2D(*r['grid_size']); g.dataRange(*r['q_range'][0], *r['q_range'][1], fixed=True)
+    g(qy, qz, f)
+    m = g.data; m[g._gnorm == 0] = np.nan
+    return m
 
 # %% ../nbs/90_testing.ipynb #c581d60c
 def nexus_frames(n:int, # frames
