@@ -16,6 +16,8 @@ from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor, Future
 from dataclasses import dataclass, fields, asdict, replace
 import numpy as np
+from fastcore.basics import patch
+from .progress import progress_bar
 
 # %% ../nbs/08_rsm.ipynb #9e174f1a
 ENGINE_VERSION = 1   # changes whenever the maps the engine makes change
@@ -50,7 +52,7 @@ class RsmSettings:
     angle_resolution: float = 0.0
     images: str = 'images'
 
-# %% ../nbs/08_rsm.ipynb #17325106
+# %% ../nbs/08_rsm.ipynb #cddc379f
 class SettingsError(ValueError):
     "A spice `settings` value that cooking cannot use; the message names the key."
 
@@ -70,6 +72,7 @@ def _numbers(key, v, sizes, what, cast=float):
     if cast is int and any(x != int(x) for x in out): raise _bad(key, what, v)
     return tuple(cast(x) for x in out)
 
+# %% ../nbs/08_rsm.ipynb #1056f3b8
 def _positive(key, v):
     x = _num(key, v, 'positive')
     if not x > 0: raise _bad(key, 'positive', v)
@@ -84,7 +87,7 @@ def _flag(key, v):
     if isinstance(v, (bool, np.bool_)) or (isinstance(v, (int, np.integer)) and v in (0, 1)): return bool(v)
     raise _bad(key, 'true or false', v)
 
-# %% ../nbs/08_rsm.ipynb #c6ce8b04
+# %% ../nbs/08_rsm.ipynb #a8502388
 _AXIS = re.compile(r'[xyz][+-]')
 
 def _axes(key, v, n=None):
@@ -107,6 +110,7 @@ def _surface(key, v):
     if np.linalg.norm(np.cross(a, b)) < 1e-9 * np.linalg.norm(a) * np.linalg.norm(b): raise _bad(key, 'two directions that are not parallel', v)
     return (a, b)
 
+# %% ../nbs/08_rsm.ipynb #a7f70720
 def _raw_value(key, v, many=True):
     "A raw variable or attribute name, a number, or (`many`) a list of those, one per circle."
     if v is None: return None
@@ -122,7 +126,7 @@ def _name(key, v, what='the name of a raw variable'):
     if not isinstance(v, str) or not v: raise _bad(key, what, v)
     return v
 
-# %% ../nbs/08_rsm.ipynb #8ca3ce8d
+# %% ../nbs/08_rsm.ipynb #860344e3
 def _hkl(key, v):
     "None, or {'UB': 3×3} / {'lattice': a | [a, b, c] | [a, b, c, α, β, γ], 'U': 3×3 (optional)}."
     if v is None: return None
@@ -141,6 +145,7 @@ def _hkl(key, v):
         out['lattice'] = lat
     return out
 
+# %% ../nbs/08_rsm.ipynb #5ef4b8f4
 def _polarisation(key, v):
     if v is None or v is False: return False
     if v is True or v == 'unpolarised': return 'unpolarised'
@@ -163,7 +168,7 @@ def _choice(*options):
         raise _bad(key, ' or '.join(map(repr, options)), v)
     return check
 
-# %% ../nbs/08_rsm.ipynb #8973de70
+# %% ../nbs/08_rsm.ipynb #77c8b174
 _CHECKS = {
     'img_center': lambda k, v: _numbers(k, v, (2,), 'two numbers (row, column)'),
     'img_distance': _positive,
@@ -187,6 +192,7 @@ _CHECKS = {
     'images': lambda k, v: _name(k, v) if v is not None else _name(k, 0),
 }
 
+# %% ../nbs/08_rsm.ipynb #25ea06a5
 def _check_all(s):
     "Checks that involve several keys (in place)."
     if min(s.pixel_size) <= 0: raise _bad('pixel_size', 'one or two positive numbers (mm)', s.pixel_size)
@@ -210,7 +216,7 @@ def _check_all(s):
         raise SettingsError("settings 'detector_angle' is not set: twice the sample angle (the default) only applies to one "
                             "sample and one detector circle; name the detector angles, one per 'detector_circles'")
 
-# %% ../nbs/08_rsm.ipynb #a06ba9ce
+# %% ../nbs/08_rsm.ipynb #7727e815
 _FIELDS = tuple(f.name for f in fields(RsmSettings))
 _DEFAULTS = {f.name: f.default for f in fields(RsmSettings)}
 
@@ -228,6 +234,7 @@ def settings_given(s:RsmSettings # checked settings
     g = getattr(s, '_given', None)
     return g if g is not None else frozenset(k for k in _FIELDS if getattr(s, k) != _DEFAULTS[k])
 
+# %% ../nbs/08_rsm.ipynb #1d86c5b9
 def rsm_settings(settings=None, # spice `settings` (mapping or record), an `RsmSettings`, or None
                  *,
                  defaults:dict=None, # a format's defaults for keys the settings do not set
@@ -253,7 +260,7 @@ def rsm_settings(settings=None, # spice `settings` (mapping or record), an `RsmS
     s._given = given
     return s
 
-# %% ../nbs/08_rsm.ipynb #4ddfaa1f
+# %% ../nbs/08_rsm.ipynb #acb71316
 @dataclass(frozen=True)
 class Detector:
     "The frames as given: their shape, and how their pixels map to the full detector's (binning while loading)."
@@ -284,6 +291,7 @@ class Detector:
         if reduce == 1: return self.shape, self.scale, self.offset
         return tuple(n // reduce for n in self.shape), self.scale * reduce, self.offset + self.scale * (reduce - 1) / 2
 
+# %% ../nbs/08_rsm.ipynb #0c17b447
 def check_center(s:RsmSettings, # cooking parameters
                  full:tuple, # the full detector's shape, pixels
                  hint:bool=False # say that no settings were given
@@ -297,7 +305,7 @@ def check_center(s:RsmSettings, # cooking parameters
                         f'centre in the spice settings, e.g. proposal.spice.seed("settings", img_center=(row, column), '
                         f'img_distance=..., grid_size=...)')
 
-# %% ../nbs/08_rsm.ipynb #5455238c
+# %% ../nbs/08_rsm.ipynb #7152b169
 def hkl_matrix(s:RsmSettings, # settings (with `hkl` set, or not)
                hxrd # the experiment (`area_experiment`): U comes from its `surface_directions` in its lab frame
               ):
@@ -327,6 +335,7 @@ def area_experiment(s:RsmSettings, # cooking parameters
                          pwidth1=s.pixel_size[0] * scale, pwidth2=s.pixel_size[1] * scale)
     return hxrd
 
+# %% ../nbs/08_rsm.ipynb #5a9e4202
 _XU_THREADS = {'lock': threading.Lock(), 'users': 0, 'saved': None}
 
 @contextlib.contextmanager
@@ -366,7 +375,7 @@ class Grid:
         "Bin centres along axis `k` (xrayutilities' `Gridder.xaxis`)."
         return self.ranges[k][0] + self.step(k) * np.arange(self.sizes[k], dtype=np.float64)
 
-# %% ../nbs/08_rsm.ipynb #48cf73a8
+# %% ../nbs/08_rsm.ipynb #3c95c0c3
 def _axis_parts(x, lo, hi, n, fuzzy):
     "Per point: (first bin, its share, second bin, its share), as xrayutilities' C gridders compute them."
     d = (float(hi) - float(lo)) / float(n - 1)
@@ -382,6 +391,7 @@ def _axis_parts(x, lo, hi, n, fuzzy):
     f1[single] = 1.0; f2[single] = 0.0
     return o1.astype(np.int64), f1, o2.astype(np.int64), f2
 
+# %% ../nbs/08_rsm.ipynb #e3f9ec20
 def grid_weights(coords, # one array per grid axis: the points' coordinates (any shape, the same for all)
                  grid:Grid # the grid
                 )->tuple:
@@ -405,7 +415,7 @@ def grid_weights(coords, # one array per grid axis: the points' coordinates (any
     keep = w > 0
     return b[keep], np.tile(idx, len(bins))[keep], w[keep]
 
-# %% ../nbs/08_rsm.ipynb #540593b4
+# %% ../nbs/08_rsm.ipynb #0372fd7d
 class PixelMapping:
     "The pixel → bin weights of one angle set on one grid: a CSR matrix over the bins the detector reaches."
     def __init__(self, bins, pixels, weights, # the weights as (bin, pixel, weight) triples (`grid_weights`)
@@ -435,25 +445,27 @@ class PixelMapping:
         if self.rows is None: acc += values
         else: acc[..., self.rows] += values
 
-    def norms(self, key, # hashable: what the pixels' validity and variance factors depend on
-              make # called on a miss: (valid: 1 or 0 per pixel, variance factor per pixel)
-             )->np.ndarray:
-        "(3, rows): Σ weight·valid, Σ weight²·variance factor, number of valid pixels; kept for a few `key`s."
-        with self._lock:
-            got = self._norms.get(key)
-            if got is not None: self._norms.move_to_end(key); return got
-        import scipy.sparse as sp
-        valid, var = make()
-        M = self.M
-        sq = sp.csr_matrix((M.data * M.data, M.indices, M.indptr), shape=M.shape)
-        ones = sp.csr_matrix((np.ones_like(M.data), M.indices, M.indptr), shape=M.shape)
-        got = np.stack([M @ valid, sq @ var, ones @ valid])
-        with self._lock:
-            self._norms[key] = got
-            while len(self._norms) > 8: self._norms.popitem(last=False)
-        return got
+# %% ../nbs/08_rsm.ipynb #1d2f1a8d
+@patch
+def norms(self:PixelMapping, key, # hashable: what the pixels' validity and variance factors depend on
+          make # called on a miss: (valid: 1 or 0 per pixel, variance factor per pixel)
+         )->np.ndarray:
+    "(3, rows): Σ weight·valid, Σ weight²·variance factor, number of valid pixels; kept for a few `key`s."
+    with self._lock:
+        got = self._norms.get(key)
+        if got is not None: self._norms.move_to_end(key); return got
+    import scipy.sparse as sp
+    valid, var = make()
+    M = self.M
+    sq = sp.csr_matrix((M.data * M.data, M.indices, M.indptr), shape=M.shape)
+    ones = sp.csr_matrix((np.ones_like(M.data), M.indices, M.indptr), shape=M.shape)
+    got = np.stack([M @ valid, sq @ var, ones @ valid])
+    with self._lock:
+        self._norms[key] = got
+        while len(self._norms) > 8: self._norms.popitem(last=False)
+    return got
 
-# %% ../nbs/08_rsm.ipynb #8bb318b1
+# %% ../nbs/08_rsm.ipynb #47179a22
 class MappingCache:
     "Pixel mappings kept for reuse within `max_bytes`, least recently used first out; each is built once, even when threads ask together."
     def __init__(self, max_bytes:int=512 << 20 # memory budget
@@ -477,25 +489,32 @@ class MappingCache:
             self._shrink()
         return f.result()
 
-    @property
-    def nbytes(self)->int:
-        "Memory held by the finished mappings."
-        with self._lock: fs = list(self._d.values())
-        return sum(f.result().nbytes for f in fs if f.done() and f.exception() is None)
+# %% ../nbs/08_rsm.ipynb #66485cd2
+@patch(as_prop=True)
+def nbytes(self:MappingCache)->int:
+    "Memory held by the finished mappings."
+    with self._lock: fs = list(self._d.values())
+    return sum(f.result().nbytes for f in fs if f.done() and f.exception() is None)
 
-    def _shrink(self):
-        with self._lock:
-            done = [(k, f) for k, f in self._d.items() if f.done()]
-            total = sum(f.result().nbytes for _, f in done)
-            for k, f in done:
-                if total <= self.max_bytes: break
-                del self._d[k]; total -= f.result().nbytes
+@patch
+def _shrink(self:MappingCache):
+    with self._lock:
+        done = [(k, f) for k, f in self._d.items() if f.done()]
+        total = sum(f.result().nbytes for _, f in done)
+        for k, f in done:
+            if total <= self.max_bytes: break
+            del self._d[k]; total -= f.result().nbytes
 
-    def clear(self):
-        "Forget every mapping (and the counts)."
-        with self._lock: self._d.clear(); self.hits = self.builds = 0
-    def __len__(self): return len(self._d)
-    def __repr__(self): return f'MappingCache({len(self)} mappings, {self.nbytes / 2**20:.1f} of {self.max_bytes / 2**20:.0f} MiB; {self.hits} hits, {self.builds} builds)'
+@patch
+def clear(self:MappingCache):
+    "Forget every mapping (and the counts)."
+    with self._lock: self._d.clear(); self.hits = self.builds = 0
+
+@patch
+def __len__(self:MappingCache): return len(self._d)
+
+@patch
+def __repr__(self:MappingCache): return f'MappingCache({len(self)} mappings, {self.nbytes / 2**20:.1f} of {self.max_bytes / 2**20:.0f} MiB; {self.hits} hits, {self.builds} builds)'
 
 mapping_cache = MappingCache()
 
@@ -560,7 +579,7 @@ def pixel_array(key:str, # 'mask' or 'flat', for error messages
                             + (f' ({value})' if isinstance(value, str) else ''))
     return a.astype(bool) if key == 'mask' else a.astype(np.float64)
 
-# %% ../nbs/08_rsm.ipynb #c82785d0
+# %% ../nbs/08_rsm.ipynb #ce5efa78
 def block_sums(a:np.ndarray, # frames (k, rows, columns)
                r:int, # block size
                top:int=None # the largest |value| of integer frames, if known (else it is looked up)
@@ -577,25 +596,14 @@ def block_sums(a:np.ndarray, # frames (k, rows, columns)
     for j in range(1, r): out += rows[:, :, j::r]
     return out.astype(np.float64, copy=False)
 
+# %% ../nbs/08_rsm.ipynb #0a8bb054
 def _transpose_into(X, A):
     "X[...] = A.T, in blocks of pixels (numpy's plain strided copy is slower for a few columns)."
     for s in range(0, A.shape[1], 2048): X[s:s + 2048] = A[:, s:s + 2048].T
 
 def _default_workers(): return max(1, min(8, os.cpu_count() or 1))
 
-def _interactive():
-    if 'ipykernel' in sys.modules:
-        try: return get_ipython().__class__.__name__ == 'ZMQInteractiveShell'   # noqa: F821
-        except NameError: return False
-    return sys.stderr is not None and sys.stderr.isatty()
-
-def _progress_bar(total, progress, desc):
-    "A tqdm.auto bar over frames, shown when `progress` is True, or None and somebody watches (as in `nx5d.udkm`)."
-    from tqdm.auto import tqdm
-    show = _interactive() if progress is None else bool(progress)
-    return tqdm(total=total, unit='frames', desc=desc, disable=not show, leave=False)
-
-# %% ../nbs/08_rsm.ipynb #e4590568
+# %% ../nbs/08_rsm.ipynb #ce9a89ae
 class RsmGeometry:
     "Detector, experiment, grid, mask and corrections of a cook: pixel coordinates, mappings and correction factors per angle set."
     def __init__(self, settings:RsmSettings, # checked settings (`rsm_settings`)
@@ -620,129 +628,69 @@ class RsmGeometry:
         self._lock, self._corr, self._coords = threading.Lock(), OrderedDict(), {}
         self._pixels()
 
-    def _pixels(self):
-        "Mask and flat field, and the numbers of valid raw pixels per binned pixel that hold for every frame."
-        s, r, det = self.settings, self.reduce, self.detector
-        mask, flat = pixel_array('mask', s.mask, det.shape), pixel_array('flat', s.flat, det.shape)
-        self.inv_flat = None
-        if flat is not None:
-            bad = ~(np.isfinite(flat) & (flat > 0))
-            mask = bad if mask is None else mask | bad
-            self.inv_flat = np.where(bad, 0.0, 1.0 / np.where(bad, 1.0, flat))
-        self.mask = mask
-        self.mask_idx = np.flatnonzero(mask) if mask is not None else np.zeros(0, np.intp)
-        good = np.ones(det.shape) if mask is None else (~mask).astype(np.float64)
-        self.n_static = (np.rint(block_sums(good[None], r)[0]) if r > 1 else good).astype(np.int64).ravel()
-        self.partial = np.flatnonzero(self.n_static < r * r)           # binned pixels with masked raw pixels
-        self.fvar = None
-        if self.inv_flat is not None:
-            f = self.inv_flat if r == 1 else block_sums((self.inv_flat * good)[None], r)[0]
-            self.fvar = f.ravel() if r == 1 else np.where(self.n_static > 0, f.ravel() / np.maximum(self.n_static, 1), 0.0)
-        h = hashlib.blake2b(digest_size=12)
-        for part in (mask, self.inv_flat): h.update(b'-' if part is None else np.ascontiguousarray(part).tobytes())
-        h.update(repr((r, det.var_scale, s.solid_angle, s.polarisation)).encode())
-        self.token = h.hexdigest()
+# %% ../nbs/08_rsm.ipynb #cca76f62
+@patch
+def _pixels(self:RsmGeometry):
+    "Mask and flat field, and the numbers of valid raw pixels per binned pixel that hold for every frame."
+    s, r, det = self.settings, self.reduce, self.detector
+    mask, flat = pixel_array('mask', s.mask, det.shape), pixel_array('flat', s.flat, det.shape)
+    self.inv_flat = None
+    if flat is not None:
+        bad = ~(np.isfinite(flat) & (flat > 0))
+        mask = bad if mask is None else mask | bad
+        self.inv_flat = np.where(bad, 0.0, 1.0 / np.where(bad, 1.0, flat))
+    self.mask = mask
+    self.mask_idx = np.flatnonzero(mask) if mask is not None else np.zeros(0, np.intp)
+    good = np.ones(det.shape) if mask is None else (~mask).astype(np.float64)
+    self.n_static = (np.rint(block_sums(good[None], r)[0]) if r > 1 else good).astype(np.int64).ravel()
+    self.partial = np.flatnonzero(self.n_static < r * r)           # binned pixels with masked raw pixels
+    self.fvar = None
+    if self.inv_flat is not None:
+        f = self.inv_flat if r == 1 else block_sums((self.inv_flat * good)[None], r)[0]
+        self.fvar = f.ravel() if r == 1 else np.where(self.n_static > 0, f.ravel() / np.maximum(self.n_static, 1), 0.0)
+    h = hashlib.blake2b(digest_size=12)
+    for part in (mask, self.inv_flat): h.update(b'-' if part is None else np.ascontiguousarray(part).tobytes())
+    h.update(repr((r, det.var_scale, s.solid_angle, s.polarisation)).encode())
+    self.token = h.hexdigest()
 
-    def angle_sets(self, angles, # (frames, circles): sample angles, then detector angles, degrees
-                   energy=None # one value, one per frame, or None for the settings' energy
-                  )->tuple:
-        "(the distinct angle sets as tuples (angles..., energy), the index of each frame's set)."
-        s = self.settings
-        A = np.asarray(angles, np.float64)
-        A = A.reshape(len(A), -1) if A.ndim else A.reshape(1, 1)
-        if A.shape[1] != self.ns + self.nd:
-            raise SettingsError(f'{A.shape[1]} angles per frame, but the geometry has {self.ns} sample and {self.nd} detector circle(s)')
-        if energy is None:
-            if isinstance(s.energy, str): raise SettingsError(f"settings 'energy' = {s.energy!r} names a raw value: give the energies")
-            energy = s.energy
-        G = np.column_stack([A, np.broadcast_to(np.asarray(energy, np.float64), (len(A),))])
-        if s.angle_resolution > 0: G[:, :-1] = np.round(G[:, :-1] / s.angle_resolution) * s.angle_resolution
-        bad = np.flatnonzero(~np.isfinite(G).all(1) | (G[:, -1] <= 0))
-        if len(bad): raise SettingsError(f'frame {bad[0]}: angles and energy must be numbers (the energy positive), not {G[bad[0]].tolist()}')
-        u, inv = np.unique(G, axis=0, return_inverse=True)
-        return [tuple(row) for row in u.tolist()], inv.reshape(-1)
+# %% ../nbs/08_rsm.ipynb #32338d43
+@patch
+def angle_sets(self:RsmGeometry, angles, # (frames, circles): sample angles, then detector angles, degrees
+               energy=None # one value, one per frame, or None for the settings' energy
+              )->tuple:
+    "(the distinct angle sets as tuples (angles..., energy), the index of each frame's set)."
+    s = self.settings
+    A = np.asarray(angles, np.float64)
+    A = A.reshape(len(A), -1) if A.ndim else A.reshape(1, 1)
+    if A.shape[1] != self.ns + self.nd:
+        raise SettingsError(f'{A.shape[1]} angles per frame, but the geometry has {self.ns} sample and {self.nd} detector circle(s)')
+    if energy is None:
+        if isinstance(s.energy, str): raise SettingsError(f"settings 'energy' = {s.energy!r} names a raw value: give the energies")
+        energy = s.energy
+    G = np.column_stack([A, np.broadcast_to(np.asarray(energy, np.float64), (len(A),))])
+    if s.angle_resolution > 0: G[:, :-1] = np.round(G[:, :-1] / s.angle_resolution) * s.angle_resolution
+    bad = np.flatnonzero(~np.isfinite(G).all(1) | (G[:, -1] <= 0))
+    if len(bad): raise SettingsError(f'frame {bad[0]}: angles and energy must be numbers (the energy positive), not {G[bad[0]].tolist()}')
+    u, inv = np.unique(G, axis=0, return_inverse=True)
+    return [tuple(row) for row in u.tolist()], inv.reshape(-1)
 
-    def coords(self, aset:tuple # (sample angles..., detector angles..., energy)
-              )->list:
-        "The grid coordinates of every (binned) pixel at angle set `aset`: (qy, qz), (qx, qy, qz), or the same in hkl."
-        kw = {} if self.UB is None else {'UB': self.UB}
-        with _xu_one_thread(): q = self.hxrd.Ang2Q.area(*aset[:-1], en=aset[-1], **kw)
-        return [np.ravel(c) for c in (q if len(self.settings.grid_size) == 3 else q[1:])]
+# %% ../nbs/08_rsm.ipynb #89ef07a3
+@patch
+def coords(self:RsmGeometry, aset:tuple # (sample angles..., detector angles..., energy)
+          )->list:
+    "The grid coordinates of every (binned) pixel at angle set `aset`: (qy, qz), (qx, qy, qz), or the same in hkl."
+    kw = {} if self.UB is None else {'UB': self.UB}
+    with _xu_one_thread(): q = self.hxrd.Ang2Q.area(*aset[:-1], en=aset[-1], **kw)
+    return [np.ravel(c) for c in (q if len(self.settings.grid_size) == 3 else q[1:])]
 
-    def mapping(self, aset:tuple)->PixelMapping:
-        "The pixel mapping of angle set `aset` on the grid (from the cache, or built)."
-        g = self.grid
-        def build():
-            c = self._coords.pop(aset, None)
-            return PixelMapping(*grid_weights(self.coords(aset) if c is None else c, g), g.nbins, self.npix)
-        return self.cache.get((self.key, g, aset), build)
-
-    def grid_for(self, asets:list, # the angle sets the grid must cover
-                 workers:int=None # threads (default: CPU count, at most 8)
-                )->Grid:
-        "The settings' grid: `grid_size` bins over `q_range`, or over the detector's extent at all of `asets`."
-        s = self.settings
-        nd = len(s.grid_size)
-        names = (('H', 'K', 'L') if self.UB is not None else ('qx', 'qy', 'qz'))[3 - nd:]
-        rng = s.q_range
-        if rng is None:
-            todo = [a for a in asets if _EXTENTS.get((self.key, nd, a)) is None]
-            keep = len(todo) * self.npix * nd * 8 <= 256 << 20            # keep the coordinates for the mappings
-            def extent(a):
-                c = self.coords(a)
-                if keep: self._coords[a] = c
-                _EXTENTS.put((self.key, nd, a), ([x.min() for x in c], [x.max() for x in c]))
-            with ThreadPoolExecutor(workers or _default_workers()) as pool: list(pool.map(extent, todo))
-            ext = [_EXTENTS.get((self.key, nd, a)) for a in asets]
-            lo, hi = np.min([e[0] for e in ext], 0), np.max([e[1] for e in ext], 0)
-            rng = tuple((float(a), float(b)) for a, b in zip(lo, hi))
-            flat = [n for n, (a, b) in zip(names, rng) if not b > a]
-            if flat: raise SettingsError(f"the detector covers no range along {flat}: give 'q_range'")
-        return Grid(names, rng, s.grid_size, s.gridder != 'plain')
-
-    def corrections(self, aset:tuple)->np.ndarray:
-        "Per (binned) pixel: the factor dividing out solid angle and polarisation at `aset` (None when both are off)."
-        s = self.settings
-        if not s.solid_angle and s.polarisation is False: return None
-        det = aset[self.ns:-1]
-        with self._lock: c = self._corr.get(det)
-        if c is not None: return c
-        c = np.ones(self.npix)
-        with _xu_one_thread():
-            if s.solid_angle: c *= (np.ravel(self.hxrd.Ang2Q.getDetectorDistance(*[0.0] * self.nd, dim=2)) / s.img_distance)**3
-            if s.polarisation is not False:
-                kf = np.stack([np.ravel(p) for p in self.hxrd.Ang2Q.getDetectorPos(*det, dim=2)], -1)
-                kf /= np.linalg.norm(kf, axis=-1, keepdims=True)
-                ki = np.asarray(s.beam_direction, float) / np.linalg.norm(s.beam_direction)
-                if s.polarisation == 'unpolarised': c /= 0.5 * (1 + (kf @ ki)**2)
-                else:
-                    eh = np.cross([0.0, 0.0, 1.0], ki)
-                    eh = eh / np.linalg.norm(eh) if np.linalg.norm(eh) > 1e-9 else np.array([0.0, 1.0, 0.0])
-                    p = float(s.polarisation)
-                    c /= p * (1 - (kf @ eh)**2) + (1 - p) * (1 - (kf @ np.cross(ki, eh))**2)
-        with self._lock:
-            self._corr[det] = c
-            while len(self._corr) > 64: self._corr.popitem(last=False)
-        return c
-
-    def validity(self, aset:tuple, D:np.ndarray # raw pixels (flat indices) invalid in a frame, besides the mask
-                ):
-        "A function giving, per (binned) pixel, (1 if it counts else 0, its variance factor) when raw pixels `D` are invalid."
-        def make():
-            r, n = self.reduce, self.n_static.copy()
-            if len(D):
-                if r == 1: n[D] = 0
-                else:
-                    W = self.detector.shape[1]; h, w = self.shape
-                    i, j = D // W, D % W
-                    ok = (i < h * r) & (j < w * r)
-                    np.subtract.at(n, (i[ok] // r) * w + j[ok] // r, 1)
-            valid = (n > 0).astype(np.float64)
-            var = np.where(n > 0, self.detector.var_scale / np.maximum(n, 1), 0.0)
-            if self.fvar is not None: var *= self.fvar
-            c = self.corrections(aset)
-            return valid, var if c is None else var * c
-        return make
+@patch
+def mapping(self:RsmGeometry, aset:tuple)->PixelMapping:
+    "The pixel mapping of angle set `aset` on the grid (from the cache, or built)."
+    g = self.grid
+    def build():
+        c = self._coords.pop(aset, None)
+        return PixelMapping(*grid_weights(self.coords(aset) if c is None else c, g), g.nbins, self.npix)
+    return self.cache.get((self.key, g, aset), build)
 
 # %% ../nbs/08_rsm.ipynb #c02eea04
 class _Lru:
@@ -766,7 +714,80 @@ def clear_caches():
     mapping_cache.clear()
     with _EXTENTS.lock: _EXTENTS.d.clear()
 
-# %% ../nbs/08_rsm.ipynb #f6bf0314
+# %% ../nbs/08_rsm.ipynb #d8f3fc94
+@patch
+def grid_for(self:RsmGeometry, asets:list, # the angle sets the grid must cover
+             workers:int=None # threads (default: CPU count, at most 8)
+            )->Grid:
+    "The settings' grid: `grid_size` bins over `q_range`, or over the detector's extent at all of `asets`."
+    s = self.settings
+    nd = len(s.grid_size)
+    names = (('H', 'K', 'L') if self.UB is not None else ('qx', 'qy', 'qz'))[3 - nd:]
+    rng = s.q_range
+    if rng is None:
+        todo = [a for a in asets if _EXTENTS.get((self.key, nd, a)) is None]
+        keep = len(todo) * self.npix * nd * 8 <= 256 << 20            # keep the coordinates for the mappings
+        def extent(a):
+            c = self.coords(a)
+            if keep: self._coords[a] = c
+            _EXTENTS.put((self.key, nd, a), ([x.min() for x in c], [x.max() for x in c]))
+        with ThreadPoolExecutor(workers or _default_workers()) as pool: list(pool.map(extent, todo))
+        ext = [_EXTENTS.get((self.key, nd, a)) for a in asets]
+        lo, hi = np.min([e[0] for e in ext], 0), np.max([e[1] for e in ext], 0)
+        rng = tuple((float(a), float(b)) for a, b in zip(lo, hi))
+        flat = [n for n, (a, b) in zip(names, rng) if not b > a]
+        if flat: raise SettingsError(f"the detector covers no range along {flat}: give 'q_range'")
+    return Grid(names, rng, s.grid_size, s.gridder != 'plain')
+
+# %% ../nbs/08_rsm.ipynb #1be3dd08
+@patch
+def corrections(self:RsmGeometry, aset:tuple)->np.ndarray:
+    "Per (binned) pixel: the factor dividing out solid angle and polarisation at `aset` (None when both are off)."
+    s = self.settings
+    if not s.solid_angle and s.polarisation is False: return None
+    det = aset[self.ns:-1]
+    with self._lock: c = self._corr.get(det)
+    if c is not None: return c
+    c = np.ones(self.npix)
+    with _xu_one_thread():
+        if s.solid_angle: c *= (np.ravel(self.hxrd.Ang2Q.getDetectorDistance(*[0.0] * self.nd, dim=2)) / s.img_distance)**3
+        if s.polarisation is not False:
+            kf = np.stack([np.ravel(p) for p in self.hxrd.Ang2Q.getDetectorPos(*det, dim=2)], -1)
+            kf /= np.linalg.norm(kf, axis=-1, keepdims=True)
+            ki = np.asarray(s.beam_direction, float) / np.linalg.norm(s.beam_direction)
+            if s.polarisation == 'unpolarised': c /= 0.5 * (1 + (kf @ ki)**2)
+            else:
+                eh = np.cross([0.0, 0.0, 1.0], ki)
+                eh = eh / np.linalg.norm(eh) if np.linalg.norm(eh) > 1e-9 else np.array([0.0, 1.0, 0.0])
+                p = float(s.polarisation)
+                c /= p * (1 - (kf @ eh)**2) + (1 - p) * (1 - (kf @ np.cross(ki, eh))**2)
+    with self._lock:
+        self._corr[det] = c
+        while len(self._corr) > 64: self._corr.popitem(last=False)
+    return c
+
+# %% ../nbs/08_rsm.ipynb #32575628
+@patch
+def validity(self:RsmGeometry, aset:tuple, D:np.ndarray # raw pixels (flat indices) invalid in a frame, besides the mask
+            ):
+    "A function giving, per (binned) pixel, (1 if it counts else 0, its variance factor) when raw pixels `D` are invalid."
+    def make():
+        r, n = self.reduce, self.n_static.copy()
+        if len(D):
+            if r == 1: n[D] = 0
+            else:
+                W = self.detector.shape[1]; h, w = self.shape
+                i, j = D // W, D % W
+                ok = (i < h * r) & (j < w * r)
+                np.subtract.at(n, (i[ok] // r) * w + j[ok] // r, 1)
+        valid = (n > 0).astype(np.float64)
+        var = np.where(n > 0, self.detector.var_scale / np.maximum(n, 1), 0.0)
+        if self.fvar is not None: var *= self.fvar
+        c = self.corrections(aset)
+        return valid, var if c is None else var * c
+    return make
+
+# %% ../nbs/08_rsm.ipynb #0e75f80c
 def invalid_pixels(geo:RsmGeometry, # the cook's geometry (mask, `mask_negative`)
                    F:np.ndarray, # frames, flattened: (frames, pixels)
                    rows:np.ndarray # which of them
@@ -791,6 +812,7 @@ def invalid_pixels(geo:RsmGeometry, # the cook's geometry (mask, `mask_negative`
     B = (~np.isfinite(v) | ((v < 0) if neg else False)) if kind == 'f' else ((v < 0) if neg else np.zeros(v.shape, bool))
     return C, B, top
 
+# %% ../nbs/08_rsm.ipynb #2efe009c
 def binned_values(geo:RsmGeometry, # the cook's geometry (binning, mask, flat)
                   F:np.ndarray, # frames (k, rows, columns)
                   C:np.ndarray, B:np.ndarray, # candidate invalid raw pixels and their flags (`invalid_pixels`)
@@ -820,7 +842,46 @@ def binned_values(geo:RsmGeometry, # the cook's geometry (binning, mask, flat)
     S[:, A] = np.where(n > 0, np.where(ok, vals, 0).sum(-1) / np.maximum(n, 1), 0.0)
     return S, (A, n)
 
-# %% ../nbs/08_rsm.ipynb #cd2db23f
+# %% ../nbs/08_rsm.ipynb #8152c245
+def _sum_type(F, top, groups):
+    "A type for the sums of each group's frames: their integer type while it cannot overflow, else int64 (floats: float64)."
+    if F.dtype.kind == 'f': return np.float64
+    n = max(len(g) for g in groups)
+    if F.dtype.itemsize < 4: return np.int32 if n < 2**15 else np.int64
+    return np.int32 if F.dtype.itemsize == 4 and n * top < 2**31 - 1 else np.int64
+
+# %% ../nbs/08_rsm.ipynb #4531636e
+def _product(geo, aset, groups, F, rows, raw, C, B, maps, sk, dkey, out, stype):
+    "One sparse product for a few groups of frames at angle set `aset` (a column each), into the partial maps `out`."
+    m, c = geo.mapping(aset), geo.corrections(aset)
+    idx = np.concatenate(groups)
+    one = bool((sk[idx] == sk[idx[0]]).all())                   # one scale: sums as they are (integers stay integers)
+    if len(idx) == len(groups): A = F[rows[idx]] if one else F[rows[idx]] * sk[idx][:, None]
+    else:
+        A = np.empty((len(groups), F.shape[1]), stype if one else np.float64)
+        for j, g in enumerate(groups):
+            if one: np.sum(F[rows[g]], axis=0, out=A[j])
+            else: A[j] = sk[g] @ F[rows[g]]
+    if raw and len(C):                                          # invalid pixels out of the sums
+        v = np.where(B[idx], 0, F[np.ix_(rows[idx], C)])
+        if not one: v = v * sk[idx][:, None]
+        A[:, C] = np.add.reduceat(v, np.r_[0, np.cumsum([len(g) for g in groups])[:-1]], axis=0)
+    X = np.empty((geo.npix, len(groups)))
+    _transpose_into(X, A)
+    if raw and len(geo.mask_idx): X[geo.mask_idx] = 0.0
+    if c is not None: X *= c[:, None]
+    Y = m.M @ X
+    if one: Y *= sk[idx[0]]
+    Yt = np.ascontiguousarray(Y.T)
+    for j, g in enumerate(groups):
+        mi = int(maps[g[0]])
+        acc = out['data'].get(mi)
+        if acc is None: acc = out['data'][mi] = np.zeros(geo.grid.nbins)
+        m.add_to(acc, Yt[j])
+        out['frames'][mi] = out['frames'].get(mi, 0) + len(g)
+        out['notes'] += [(mi, aset, dkey[i], sk[i]) for i in g]
+
+# %% ../nbs/08_rsm.ipynb #6dcb0b2c
 def chunk_sums(geo:RsmGeometry, # the cook's geometry
                F:np.ndarray, # frames (any number, rows, columns): a chunk, or all frames in memory
                rows:np.ndarray, # the frames of `F` to add
@@ -854,43 +915,6 @@ def chunk_sums(geo:RsmGeometry, # the cook's geometry
             _product(geo, asets[aid[groups[j][0]]], groups[j:min(j + 16, r1)], F, rows, raw, C, B, maps, sk, dkey, out, stype)
     return out
 
-def _sum_type(F, top, groups):
-    "A type for the sums of each group's frames: their integer type while it cannot overflow, else int64 (floats: float64)."
-    if F.dtype.kind == 'f': return np.float64
-    n = max(len(g) for g in groups)
-    if F.dtype.itemsize < 4: return np.int32 if n < 2**15 else np.int64
-    return np.int32 if F.dtype.itemsize == 4 and n * top < 2**31 - 1 else np.int64
-
-def _product(geo, aset, groups, F, rows, raw, C, B, maps, sk, dkey, out, stype):
-    "One sparse product for a few groups of frames at angle set `aset` (a column each), into the partial maps `out`."
-    m, c = geo.mapping(aset), geo.corrections(aset)
-    idx = np.concatenate(groups)
-    one = bool((sk[idx] == sk[idx[0]]).all())                   # one scale: sums as they are (integers stay integers)
-    if len(idx) == len(groups): A = F[rows[idx]] if one else F[rows[idx]] * sk[idx][:, None]
-    else:
-        A = np.empty((len(groups), F.shape[1]), stype if one else np.float64)
-        for j, g in enumerate(groups):
-            if one: np.sum(F[rows[g]], axis=0, out=A[j])
-            else: A[j] = sk[g] @ F[rows[g]]
-    if raw and len(C):                                          # invalid pixels out of the sums
-        v = np.where(B[idx], 0, F[np.ix_(rows[idx], C)])
-        if not one: v = v * sk[idx][:, None]
-        A[:, C] = np.add.reduceat(v, np.r_[0, np.cumsum([len(g) for g in groups])[:-1]], axis=0)
-    X = np.empty((geo.npix, len(groups)))
-    _transpose_into(X, A)
-    if raw and len(geo.mask_idx): X[geo.mask_idx] = 0.0
-    if c is not None: X *= c[:, None]
-    Y = m.M @ X
-    if one: Y *= sk[idx[0]]
-    Yt = np.ascontiguousarray(Y.T)
-    for j, g in enumerate(groups):
-        mi = int(maps[g[0]])
-        acc = out['data'].get(mi)
-        if acc is None: acc = out['data'][mi] = np.zeros(geo.grid.nbins)
-        m.add_to(acc, Yt[j])
-        out['frames'][mi] = out['frames'].get(mi, 0) + len(g)
-        out['notes'] += [(mi, aset, dkey[i], sk[i]) for i in g]
-
 # %% ../nbs/08_rsm.ipynb #5b5f7d57
 def chunk_sums_xu(geo:RsmGeometry, F:np.ndarray, rows:np.ndarray, aid:np.ndarray, asets:list, maps:np.ndarray, sk:np.ndarray)->dict:
     "Like `chunk_sums`, with xrayutilities' gridders: `data` and `weight` per map from `FuzzyGridder2D`/`3D` (or `Gridder`)."
@@ -916,7 +940,7 @@ def chunk_sums_xu(geo:RsmGeometry, F:np.ndarray, rows:np.ndarray, aid:np.ndarray
     for mi, gr in gridders.items(): out['data'][mi], out['weight'][mi] = gr._gdata.ravel(), gr._gnorm.ravel()
     return out
 
-# %% ../nbs/08_rsm.ipynb #cbc353c7
+# %% ../nbs/08_rsm.ipynb #91ed445c
 class _MapSums:
     "The sums of one map: data, (weights, weights² × variance factors, contributing pixels), frames, and weight sums noted."
     def __init__(self, nbins):
@@ -949,183 +973,161 @@ class RsmAccumulator(RsmGeometry):
             self._maps.append(_MapSums(self.grid.nbins))
         return i
 
-    def add(self, frames, # (frames, rows, columns): numpy or dask
-            angles, # (frames, circles) in degrees: sample circles, then detector circles
-            maps=None, # map label per frame, or one for all (None: the single map)
-            monitor=None, # monitor reading per frame (with settings `monitor`)
-            energy=None, # photon energy per frame, eV (default: the settings' energy)
-            *,
-            workers:int=None, # threads (default: CPU count, at most 8)
-            progress:bool=None, # progress bar (None: when interactive)
-            chunk:int=256 # frames per task for frames in memory (dask frames go by their chunks)
-           ):
-        "Add frames to the maps; returns self."
-        k = len(frames)
-        if tuple(frames.shape[1:]) != tuple(self.detector.shape):
-            raise ValueError(f'frames of shape {tuple(frames.shape[1:])}, but the detector has {self.detector.shape}')
-        asets, aid = self.angle_sets(angles, energy)
-        sk, keep = np.full(k, self.detector.value_scale), np.ones(k, bool)
-        if self.monitor_ref is not None:
-            if monitor is None: raise SettingsError(f"settings 'monitor' = {self.settings.monitor!r}: no monitor readings given")
-            mon = np.broadcast_to(np.asarray(monitor, np.float64), (k,))
-            keep = np.isfinite(mon) & (mon > 0)
-            if not keep.all():
-                bad = np.flatnonzero(~keep)
-                warnings.warn(f'{len(bad)} frame(s) without a positive monitor reading left out (the first: frame {bad[0]}, '
-                              f'{self.settings.monitor} = {mon[bad[0]]})')
-            sk = sk * self.monitor_ref / np.where(keep, mon, 1.0)
-        if self.maps_name is None and maps is not None and len(np.unique(np.asarray(maps, dtype=object))) > 1:
-            raise ValueError('this accumulator holds one map: give no map labels (or make it with maps_name)')
-        labels = np.broadcast_to(np.asarray(maps, dtype=object) if self.maps_name is not None else np.array(None, dtype=object), (k,))
-        uniq = {l: self._map(l) for l in dict.fromkeys(labels.tolist())}
-        mi = np.array([uniq[l] for l in labels.tolist()], np.int64)
-        self._run(frames, aid, asets, mi, sk, keep, workers, progress, chunk)
-        return self
+# %% ../nbs/08_rsm.ipynb #bb693a37
+@patch
+def _run(self:RsmAccumulator, frames, aid, asets, mi, sk, keep, workers, progress, chunk):
+    "Frames through a thread pool; each task's partial maps added in task order."
+    k = len(frames)
+    chunks = getattr(frames, 'chunks', None)
+    if chunks or self.reduce > 1 or self.settings.gridder == 'xrayutilities':      # consecutive frames
+        ends = np.cumsum(chunks[0]) if chunks else np.arange(chunk, k + chunk, chunk).clip(max=k)
+        tasks = [np.arange(a, b) for a, b in zip(np.r_[0, ends[:-1]], ends) if b > a]
+    else:                                                 # frames of one angle set and map meet in one task
+        order = np.lexsort((mi, aid))
+        starts = np.flatnonzero(np.r_[True, (np.diff(aid[order]) != 0) | (np.diff(mi[order]) != 0)])
+        bounds = [0]
+        for st in starts[1:]:
+            if st - bounds[-1] >= chunk: bounds.append(int(st))
+        tasks = [order[a:b] for a, b in zip(bounds, bounds[1:] + [k])]
+    sums = chunk_sums_xu if self.settings.gridder == 'xrayutilities' else chunk_sums
+    def task(idx):
+        sel = idx[keep[idx]]
+        if not len(sel): return None
+        if chunks: F, rows = frames[int(idx[0]):int(idx[-1]) + 1].compute(scheduler='synchronous'), sel - idx[0]
+        else: F, rows = frames, sel
+        return sums(self, np.asarray(F), rows, aid[sel], asets, mi[sel], sk[sel])
+    bar = progress_bar(k, progress, unit='frames', desc='cooking')
+    try:
+        with ThreadPoolExecutor(workers or _default_workers()) as pool:
+            if sums is chunk_sums:                       # the mappings first, all threads at once
+                want = list(dict.fromkeys(aid[keep].tolist()))[:max(1, self._fits())]
+                for f in [pool.submit(self.mapping, asets[a]) for a in want]: f.result()
+            futs = [pool.submit(task, t) for t in tasks]
+            try:
+                for f, t in zip(futs, tasks):
+                    part = f.result()
+                    if part is not None: self._merge(part)
+                    bar.update(len(t))
+            except BaseException:
+                for f in futs: f.cancel()
+                raise
+    finally: bar.close()
+    self._flush()
 
-    def _run(self, frames, aid, asets, mi, sk, keep, workers, progress, chunk):
-        "Frames through a thread pool; each task's partial maps added in task order."
-        k = len(frames)
-        chunks = getattr(frames, 'chunks', None)
-        if chunks or self.reduce > 1 or self.settings.gridder == 'xrayutilities':      # consecutive frames
-            ends = np.cumsum(chunks[0]) if chunks else np.arange(chunk, k + chunk, chunk).clip(max=k)
-            tasks = [np.arange(a, b) for a, b in zip(np.r_[0, ends[:-1]], ends) if b > a]
-        else:                                                 # frames of one angle set and map meet in one task
-            order = np.lexsort((mi, aid))
-            starts = np.flatnonzero(np.r_[True, (np.diff(aid[order]) != 0) | (np.diff(mi[order]) != 0)])
-            bounds = [0]
-            for st in starts[1:]:
-                if st - bounds[-1] >= chunk: bounds.append(int(st))
-            tasks = [order[a:b] for a, b in zip(bounds, bounds[1:] + [k])]
-        sums = chunk_sums_xu if self.settings.gridder == 'xrayutilities' else chunk_sums
-        def task(idx):
-            sel = idx[keep[idx]]
-            if not len(sel): return None
-            if chunks: F, rows = frames[int(idx[0]):int(idx[-1]) + 1].compute(scheduler='synchronous'), sel - idx[0]
-            else: F, rows = frames, sel
-            return sums(self, np.asarray(F), rows, aid[sel], asets, mi[sel], sk[sel])
-        bar = _progress_bar(k, progress, 'cooking')
-        try:
-            with ThreadPoolExecutor(workers or _default_workers()) as pool:
-                if sums is chunk_sums:                       # the mappings first, all threads at once
-                    want = list(dict.fromkeys(aid[keep].tolist()))[:max(1, self._fits())]
-                    for f in [pool.submit(self.mapping, asets[a]) for a in want]: f.result()
-                futs = [pool.submit(task, t) for t in tasks]
-                try:
-                    for f, t in zip(futs, tasks):
-                        part = f.result()
-                        if part is not None: self._merge(part)
-                        bar.update(len(t))
-                except BaseException:
-                    for f in futs: f.cancel()
-                    raise
-        finally: bar.close()
-        self._flush()
+# %% ../nbs/08_rsm.ipynb #48a9f2f6
+@patch
+def _fits(self:RsmAccumulator)->int:
+    "About how many mappings of this detector and grid fit into half the cache."
+    return int(self.cache.max_bytes / 2 // (self.npix * (3 if len(self.grid.sizes) == 2 else 4.5) * 12))
 
-    def _fits(self)->int:
-        "About how many mappings of this detector and grid fit into half the cache."
-        return int(self.cache.max_bytes / 2 // (self.npix * (3 if len(self.grid.sizes) == 2 else 4.5) * 12))
+@patch
+def _merge(self:RsmAccumulator, part):
+    "Add a task's partial maps (`chunk_sums`)."
+    for i, v in part['data'].items(): self._maps[i].data += v
+    for i, n in part['frames'].items(): self._maps[i].frames += n
+    for i, w in part.get('weight', {}).items(): self._maps[i].norm[0] += w; self._maps[i].norm[2] += w; self._maps[i].norm[1] = np.nan
+    self._dsets.update(part.get('dsets', {}))
+    for i, aset, dk, s in part.get('notes', ()):
+        pk = (aset, dk)
+        if pk not in self._pairs: self._pairs[pk] = len(self._pairs)
+        c = self._maps[i].pending.setdefault(self._pairs[pk], [0, 0.0]); c[0] += 1; c[1] += s
+    if len(self._pairs) >= 512: self._flush()
 
-    def _merge(self, part):
-        "Add a task's partial maps (`chunk_sums`)."
-        for i, v in part['data'].items(): self._maps[i].data += v
-        for i, n in part['frames'].items(): self._maps[i].frames += n
-        for i, w in part.get('weight', {}).items(): self._maps[i].norm[0] += w; self._maps[i].norm[2] += w; self._maps[i].norm[1] = np.nan
-        self._dsets.update(part.get('dsets', {}))
-        for i, aset, dk, s in part.get('notes', ()):
-            pk = (aset, dk)
-            if pk not in self._pairs: self._pairs[pk] = len(self._pairs)
-            c = self._maps[i].pending.setdefault(self._pairs[pk], [0, 0.0]); c[0] += 1; c[1] += s
-        if len(self._pairs) >= 512: self._flush()
-
-    def _flush(self):
-        "Add the noted weight sums to the maps: per map Σ over (angle set, invalid pixels) of counts × row sums — a matrix product."
-        pairs = list(self._pairs)
-        maps = [m for m in self._maps if m.pending]
-        if not maps: self._pairs = {}; return
-        maps_of = [self.mapping(aset) for aset, _ in pairs]
-        R = [m.norms((self.token, dk), self.validity(aset, self._dsets[dk])) for (aset, dk), m in zip(pairs, maps_of)]
-        dense = [p for p, m in enumerate(maps_of) if m.rows is None]
-        if dense:
-            col = {p: j for j, p in enumerate(dense)}
-            n = np.zeros((2, len(maps), len(dense)))
-            for i, ms in enumerate(maps):
-                for p, (cnt, ssum) in ms.pending.items():
-                    if p in col: n[:, i, col[p]] = cnt, ssum
-            Rs = np.stack([R[p] for p in dense])
-            for i, ms in enumerate(maps):
-                ms.norm[0] += n[0, i] @ Rs[:, 0]; ms.norm[1] += n[1, i] @ Rs[:, 1]; ms.norm[2] += n[0, i] @ Rs[:, 2]
-        for ms in maps:
+# %% ../nbs/08_rsm.ipynb #efed59c5
+@patch
+def _flush(self:RsmAccumulator):
+    "Add the noted weight sums to the maps: per map Σ over (angle set, invalid pixels) of counts × row sums — a matrix product."
+    pairs = list(self._pairs)
+    maps = [m for m in self._maps if m.pending]
+    if not maps: self._pairs = {}; return
+    maps_of = [self.mapping(aset) for aset, _ in pairs]
+    R = [m.norms((self.token, dk), self.validity(aset, self._dsets[dk])) for (aset, dk), m in zip(pairs, maps_of)]
+    dense = [p for p, m in enumerate(maps_of) if m.rows is None]
+    if dense:
+        col = {p: j for j, p in enumerate(dense)}
+        n = np.zeros((2, len(maps), len(dense)))
+        for i, ms in enumerate(maps):
             for p, (cnt, ssum) in ms.pending.items():
-                if maps_of[p].rows is not None: maps_of[p].add_to(ms.norm, R[p] * np.array([cnt, ssum, cnt])[:, None])
-            ms.pending = {}
-        self._pairs = {}
+                if p in col: n[:, i, col[p]] = cnt, ssum
+        Rs = np.stack([R[p] for p in dense])
+        for i, ms in enumerate(maps):
+            ms.norm[0] += n[0, i] @ Rs[:, 0]; ms.norm[1] += n[1, i] @ Rs[:, 1]; ms.norm[2] += n[0, i] @ Rs[:, 2]
+    for ms in maps:
+        for p, (cnt, ssum) in ms.pending.items():
+            if maps_of[p].rows is not None: maps_of[p].add_to(ms.norm, R[p] * np.array([cnt, ssum, cnt])[:, None])
+        ms.pending = {}
+    self._pairs = {}
 
-    def add_data(self, data, # raw dataset: frames and the variables the settings name
-                 **kw # `workers`, `progress`, `chunk` (see `add`)
-                ):
-        "Add every frame of raw dataset `data` (angles, maps, monitor and energy as the settings name them); returns self."
-        return self.add(data[self.settings.images].data, **frame_inputs(self, data), **kw)
+# %% ../nbs/08_rsm.ipynb #a7c41779
+@patch
+def add(self:RsmAccumulator, frames, # (frames, rows, columns): numpy or dask
+        angles, # (frames, circles) in degrees: sample circles, then detector circles
+        maps=None, # map label per frame, or one for all (None: the single map)
+        monitor=None, # monitor reading per frame (with settings `monitor`)
+        energy=None, # photon energy per frame, eV (default: the settings' energy)
+        *,
+        workers:int=None, # threads (default: CPU count, at most 8)
+        progress:bool=None, # progress bar (None: when interactive)
+        chunk:int=256 # frames per task for frames in memory (dask frames go by their chunks)
+       ):
+    "Add frames to the maps; returns self."
+    k = len(frames)
+    if tuple(frames.shape[1:]) != tuple(self.detector.shape):
+        raise ValueError(f'frames of shape {tuple(frames.shape[1:])}, but the detector has {self.detector.shape}')
+    asets, aid = self.angle_sets(angles, energy)
+    sk, keep = np.full(k, self.detector.value_scale), np.ones(k, bool)
+    if self.monitor_ref is not None:
+        if monitor is None: raise SettingsError(f"settings 'monitor' = {self.settings.monitor!r}: no monitor readings given")
+        mon = np.broadcast_to(np.asarray(monitor, np.float64), (k,))
+        keep = np.isfinite(mon) & (mon > 0)
+        if not keep.all():
+            bad = np.flatnonzero(~keep)
+            warnings.warn(f'{len(bad)} frame(s) without a positive monitor reading left out (the first: frame {bad[0]}, '
+                          f'{self.settings.monitor} = {mon[bad[0]]})')
+        sk = sk * self.monitor_ref / np.where(keep, mon, 1.0)
+    if self.maps_name is None and maps is not None and len(np.unique(np.asarray(maps, dtype=object))) > 1:
+        raise ValueError('this accumulator holds one map: give no map labels (or make it with maps_name)')
+    labels = np.broadcast_to(np.asarray(maps, dtype=object) if self.maps_name is not None else np.array(None, dtype=object), (k,))
+    uniq = {l: self._map(l) for l in dict.fromkeys(labels.tolist())}
+    mi = np.array([uniq[l] for l in labels.tolist()], np.int64)
+    self._run(frames, aid, asets, mi, sk, keep, workers, progress, chunk)
+    return self
 
-    def _compat(self):
-        s = self.settings
-        return (self.grid, self.key, self.token, self.detector, self.monitor_ref, s.gridder, s.mask_negative, self.maps_name)
+# %% ../nbs/08_rsm.ipynb #2d89ae7f
+@patch
+def _compat(self:RsmAccumulator):
+    s = self.settings
+    return (self.grid, self.key, self.token, self.detector, self.monitor_ref, s.gridder, s.mask_negative, self.maps_name)
 
-    def __iadd__(self, other:'RsmAccumulator'):
-        "Add the sums of `other` (same grid, geometry, mask, corrections and normalisation) into this accumulator."
-        if not isinstance(other, RsmAccumulator): return NotImplemented
-        if self._compat() != other._compat():
-            raise ValueError('cannot add maps made with a different grid, geometry, mask, corrections or normalisation')
-        self._flush(); other._flush()
-        for label, j in other._index.items():
-            m, o = self._maps[self._map(label)], other._maps[j]
-            m.data += o.data; m.norm += o.norm; m.frames += o.frames
-        return self
+@patch
+def __iadd__(self:RsmAccumulator, other:'RsmAccumulator'):
+    "Add the sums of `other` (same grid, geometry, mask, corrections and normalisation) into this accumulator."
+    if not isinstance(other, RsmAccumulator): return NotImplemented
+    if self._compat() != other._compat():
+        raise ValueError('cannot add maps made with a different grid, geometry, mask, corrections or normalisation')
+    self._flush(); other._flush()
+    for label, j in other._index.items():
+        m, o = self._maps[self._map(label)], other._maps[j]
+        m.data += o.data; m.norm += o.norm; m.frames += o.frames
+    return self
 
-    def __add__(self, other:'RsmAccumulator'):
-        "A new accumulator holding the sums of both."
-        if not isinstance(other, RsmAccumulator): return NotImplemented
-        out = self.empty_like()
-        out += self; out += other
-        return out
+@patch
+def __add__(self:RsmAccumulator, other:'RsmAccumulator'):
+    "A new accumulator holding the sums of both."
+    if not isinstance(other, RsmAccumulator): return NotImplemented
+    out = self.empty_like()
+    out += self; out += other
+    return out
 
-    def empty_like(self)->'RsmAccumulator':
-        "An accumulator with the same grid, geometry and normalisation, and no frames."
-        out = RsmAccumulator.__new__(RsmAccumulator)
-        out.__dict__.update(self.__dict__)
-        out._index, out._maps, out._dsets, out._pairs = {}, [], dict(self._dsets), {}
-        return out
+@patch
+def empty_like(self:RsmAccumulator)->'RsmAccumulator':
+    "An accumulator with the same grid, geometry and normalisation, and no frames."
+    out = RsmAccumulator.__new__(RsmAccumulator)
+    out.__dict__.update(self.__dict__)
+    out._index, out._maps, out._dsets, out._pairs = {}, [], dict(self._dsets), {}
+    return out
 
-    def result(self):
-        "The maps: `qdata`, `qdata_err` and `frames` (on the map dimension, if any), the settings and engine as attributes."
-        import xarray as xr
-        self._flush()
-        g, s = self.grid, self.settings
-        labels = sorted(self._index) if self.maps_name is not None else [None]
-        sums = [self._maps[self._index[l]] if l in self._index else _MapSums(g.nbins) for l in labels]
-        d = np.stack([m.data for m in sums]); nrm = np.stack([m.norm for m in sums])
-        ok, w = nrm[:, 2] > 0, np.where(nrm[:, 2] > 0, nrm[:, 0], 1.0)
-        q = np.where(ok, d / w, np.nan)
-        err = np.where(ok, np.sqrt(np.clip(q, 0, None) * nrm[:, 1]) / w, np.nan)
-        one = self.maps_name is None
-        dims = g.names if one else (self.maps_name, *g.names)
-        shape = (len(labels), *g.sizes)
-        pick = (lambda a: a.reshape(shape)[0]) if one else (lambda a: a.reshape(shape))
-        frames = np.array([m.frames for m in sums])
-        coords = {n: g.axis(k) for k, n in enumerate(g.names)}
-        if not one: coords[self.maps_name] = np.array(labels)
-        out = xr.Dataset({'qdata': (dims, pick(q)), 'qdata_err': (dims, pick(err)),
-                          'frames': ((), frames[0]) if one else ((self.maps_name,), frames)}, coords=coords)
-        for n in g.names: out[n].attrs['units'] = 'r.l.u.' if self.UB is not None else '1/Å'
-        if not one: out[self.maps_name].attrs.update(self.maps_attrs)
-        label = 'mean counts per detector pixel and frame'
-        out.qdata.attrs['long_name'] = label + (f' at {s.monitor} = {self.monitor_ref:.6g}' if self.monitor_ref is not None else '')
-        out.qdata_err.attrs['long_name'] = 'Poisson standard error of qdata'
-        out.frames.attrs['long_name'] = 'frames added'
-        out.attrs['rsm_settings'] = settings_json(s, g)
-        out.attrs['rsm_engine'] = f'nx5d.rsm {ENGINE_VERSION} ' + ('(xrayutilities gridders)' if s.gridder == 'xrayutilities' else f'(sparse {s.gridder})')
-        return out
-
-# %% ../nbs/08_rsm.ipynb #c71f77cf
+# %% ../nbs/08_rsm.ipynb #7da558b6
 def settings_json(s:RsmSettings, # settings
                   grid:Grid=None # the grid used (its range is written as `q_range`)
                  )->str:
@@ -1136,6 +1138,39 @@ def settings_json(s:RsmSettings, # settings
     if grid is not None: d['q_range'] = [list(r) for r in grid.ranges]
     return json.dumps(d)
 
+# %% ../nbs/08_rsm.ipynb #c6078ccc
+@patch
+def result(self:RsmAccumulator):
+    "The maps: `qdata`, `qdata_err` and `frames` (on the map dimension, if any), the settings and engine as attributes."
+    import xarray as xr
+    self._flush()
+    g, s = self.grid, self.settings
+    labels = sorted(self._index) if self.maps_name is not None else [None]
+    sums = [self._maps[self._index[l]] if l in self._index else _MapSums(g.nbins) for l in labels]
+    d = np.stack([m.data for m in sums]); nrm = np.stack([m.norm for m in sums])
+    ok, w = nrm[:, 2] > 0, np.where(nrm[:, 2] > 0, nrm[:, 0], 1.0)
+    q = np.where(ok, d / w, np.nan)
+    err = np.where(ok, np.sqrt(np.clip(q, 0, None) * nrm[:, 1]) / w, np.nan)
+    one = self.maps_name is None
+    dims = g.names if one else (self.maps_name, *g.names)
+    shape = (len(labels), *g.sizes)
+    pick = (lambda a: a.reshape(shape)[0]) if one else (lambda a: a.reshape(shape))
+    frames = np.array([m.frames for m in sums])
+    coords = {n: g.axis(k) for k, n in enumerate(g.names)}
+    if not one: coords[self.maps_name] = np.array(labels)
+    out = xr.Dataset({'qdata': (dims, pick(q)), 'qdata_err': (dims, pick(err)),
+                      'frames': ((), frames[0]) if one else ((self.maps_name,), frames)}, coords=coords)
+    for n in g.names: out[n].attrs['units'] = 'r.l.u.' if self.UB is not None else '1/Å'
+    if not one: out[self.maps_name].attrs.update(self.maps_attrs)
+    label = 'mean counts per detector pixel and frame'
+    out.qdata.attrs['long_name'] = label + (f' at {s.monitor} = {self.monitor_ref:.6g}' if self.monitor_ref is not None else '')
+    out.qdata_err.attrs['long_name'] = 'Poisson standard error of qdata'
+    out.frames.attrs['long_name'] = 'frames added'
+    out.attrs['rsm_settings'] = settings_json(s, g)
+    out.attrs['rsm_engine'] = f'nx5d.rsm {ENGINE_VERSION} ' + ('(xrayutilities gridders)' if s.gridder == 'xrayutilities' else f'(sparse {s.gridder})')
+    return out
+
+# %% ../nbs/08_rsm.ipynb #c8807416
 _NO_SAMPLE_ANGLE = ("settings 'sample_angle' is not set: name the raw variable (or attribute) holding the sample angle, "
                     'or give a number; one per sample circle')
 
@@ -1161,6 +1196,16 @@ def frame_inputs(acc:RsmGeometry, # an accumulator (its settings and map variabl
         out['maps'] = lab
     return out
 
+
+
+@patch
+def add_data(self:RsmAccumulator, data, # raw dataset: frames and the variables the settings name
+             **kw # `workers`, `progress`, `chunk` (see `add`)
+            ):
+    "Add every frame of raw dataset `data` (angles, maps, monitor and energy as the settings name them); returns self."
+    return self.add(data[self.settings.images].data, **frame_inputs(self, data), **kw)
+
+# %% ../nbs/08_rsm.ipynb #74a4ee95
 def accumulator_for(data, # raw dataset: `images` on (frame, rows, columns) and the variables the settings name
                     settings=None, # spice settings (mapping or record), an `RsmSettings`, or None
                     *,
@@ -1170,6 +1215,7 @@ def accumulator_for(data, # raw dataset: `images` on (frame, rows, columns) and 
                    )->RsmAccumulator:
     "An empty accumulator for the frames of `data`: its grid covers them all (or `q_range`), its maps follow `maps_by`."
     s = settings if isinstance(settings, RsmSettings) and defaults is None else rsm_settings(settings, defaults=defaults)
+    if not len(data.variables): raise ValueError('no frames to cook: the raw data is empty (a scan aborted before its first point?)')
     if s.images not in data.variables:
         raise SettingsError(f"settings 'images' = {s.images!r}: the raw data has no such variable (variables: {', '.join(sorted(map(str, data.variables)))})")
     img = data[s.images]
@@ -1207,7 +1253,7 @@ def cook(data, # raw dataset: `images` on (frame, rows, columns) (numpy or dask)
     acc = accumulator_for(data, settings, defaults=defaults, cache=cache, workers=workers)
     return acc.add_data(data, workers=workers, progress=progress, chunk=chunk).result()
 
-# %% ../nbs/08_rsm.ipynb #024e4a79
+# %% ../nbs/08_rsm.ipynb #7e35de77
 def raw_defaults(data, # raw dataset
                  candidates:dict, # settings key -> raw names to look for, in order of preference
                  skip=() # keys not to look for (set elsewhere)
@@ -1220,6 +1266,7 @@ def raw_defaults(data, # raw dataset
         if key not in skip and found: out[key] = found[0]
     return out
 
+# %% ../nbs/08_rsm.ipynb #2b8c53bf
 class RsmScan:
     "Mixin for scan classes: `_cook` makes reciprocal-space maps with the spice `settings` and the class's defaults."
     rsm_defaults = {}    # the format's defaults for settings keys, e.g. {'sample_angle': 'Theta', 'maps_by': 'Delay'}
