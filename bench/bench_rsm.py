@@ -3,8 +3,9 @@
 
 (a) cooking frames held in memory, at reduce 1 and 2, in this process, variants run in interleaved rounds:
     - bare xrayutilities: Ang2Q.area once per distinct angle, one fixed-range FuzzyGridder2D per delay, frames in
-      memory (at reduce 1 each made float with NaN dead pixels as it is gridded; at reduce 2 binned beforehand by
-      block means in float64, not timed; "+binning" bins them in the run with nx5d.udkm.bin_frames, float32);
+      memory (at reduce 1 each made float with NaN dead pixels as it is gridded; at reduce 2 binned in the run, by
+      block means of the valid pixels in float64 with numpy - timed: the engine starts from the same raw frames and
+      bins them itself, so the baseline must too; ", fast binning" bins with nx5d.udkm.bin_frames, float32);
     - engine, first cook: mapping cache and detector extents emptied first, so it builds its 21 mappings;
     - engine, re-cook: the mappings cached (what a spice change of monitor, mask or corrections costs);
     - engine with gridder='xrayutilities': the same streaming, xrayutilities' gridders (the old cook_rsm's way).
@@ -48,7 +49,7 @@ def peak_rss_gb():
         if line.startswith('VmHWM:'): return int(line.split()[1]) / 2**20
 
 
-def variants(scan, reduce, light=False):
+def variants(scan, reduce):
     "name -> function cooking the scan from frames in memory; plus a reference map for the comparison."
     import xrayutilities as xu
     from nx5d import rsm
@@ -63,9 +64,8 @@ def variants(scan, reduce, light=False):
         if reduce == 1: return None                                            # converted frame by frame in `bare`
         if fast: return bin_frames(frames, reduce, 'mean')                      # NaN where a block has no valid pixel
         return bin_frames(np.where(frames < 0, np.nan, frames.astype(np.float64)), reduce, 'mean', masked=False)
-    fb = binned() if reduce > 1 and not light else None
     def bare(f=None):
-        f = fb if f is None else f
+        f = binned() if f is None else f                                        # the binning is part of the work
         qs = {t: geo.hxrd.Ang2Q.area(t, 2 * t)[1:] for t in np.unique(theta)}
         out = []
         for d in np.unique(delay):
@@ -81,7 +81,7 @@ def variants(scan, reduce, light=False):
            'engine, first cook': first,
            'engine, re-cook': lambda: rsm.cook(raw, s, progress=False).qdata.values,
            'engine, xrayutilities gridders': lambda: rsm.cook(raw, rsm.rsm_settings(s, gridder='xrayutilities'), progress=False).qdata.values}
-    if reduce > 1: out['bare xrayutilities +binning'] = lambda: bare(binned(fast=True))
+    if reduce > 1: out['bare xrayutilities, fast binning'] = lambda: bare(binned(fast=True))
     return out, raw
 
 
@@ -150,7 +150,7 @@ def child(mode, scan, reduce):
     if mode == 'files to maps': cook_rsm(fs_load_data(scan), dict(SETTINGS, reduce=reduce), progress=False)
     elif mode == 'decode': fs_load_data(scan, lazy=False, progress=False)
     else:
-        fns, _ = variants(scan, reduce, light=True)
+        fns, _ = variants(scan, reduce)
         t = time.perf_counter(); fns[mode]()
     print(json.dumps({'wall': time.perf_counter() - t, 'rss_gb': peak_rss_gb()}))
 

@@ -304,6 +304,7 @@ def read_entry(store:Storage, # storage of the document
             ds['images' if k == frames else k] = xr.Variable(_dims(k, a.ndim, k == frames), data, attrs=_var_attrs(a))
     return ds.set_coords(motors)
 
+# %% ../nbs/11_nexus.ipynb #39af5a58
 def _summary(root, doc, entry):
     where = f'{doc}#{entry}'
     g = entry_group(root, entry, where)
@@ -381,6 +382,7 @@ class NexusScan(RsmScan, DataScanBase):
         if isinstance(s, Exception): raise s
         return s if s is not None else summarize_entry(self.proposal.storage, *self.location())
 
+# %% ../nbs/11_nexus.ipynb #901c3bf0
 class NexusProposal(DataProposal):
     "A proposal whose scans are the NXentry groups of NeXus/HDF5 files."
     slow_summary = float('inf')  # never summarise in threads: h5py runs one call at a time (its global lock)
@@ -410,6 +412,7 @@ class NexusProposal(DataProposal):
         self.__dict__.pop('_nexus_batch_state', None)
         return super().refresh()
 
+# %% ../nbs/11_nexus.ipynb #ac7dc1cf
 _OWN_OPTIONS = ('spice_url', 'spice_options', 'proposal_k2h', 'scan_k2h')
 
 class NexusRepository(DataRepository):

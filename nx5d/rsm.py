@@ -851,21 +851,29 @@ def _sum_type(F, top, groups):
     return np.int32 if F.dtype.itemsize == 4 and n * top < 2**31 - 1 else np.int64
 
 # %% ../nbs/08_rsm.ipynb #4531636e
-def _product(geo, aset, groups, F, rows, raw, C, B, maps, sk, dkey, out, stype):
+def _group_sums(F, rows, groups, sk, one, stype):
+    "A row per group: the sum of its frames `F[rows[g]]` (as they are: integers stay integers), or with `one` False weighted by `sk`."
+    A = np.empty((len(groups), F.shape[1]), stype if one else np.float64)
+    for j, g in enumerate(groups):
+        if not one: A[j] = sk[g] @ F[rows[g]]; continue
+        A[j] = F[rows[g[0]]]
+        for i in rows[g[1:]]: A[j] += F[i]                          # frame by frame: no copy of the group
+    return A
+
+def _product(geo, aset, groups, F, rows, raw, C, B, maps, sk, dkey, out, stype, top=None):
     "One sparse product for a few groups of frames at angle set `aset` (a column each), into the partial maps `out`."
     m, c = geo.mapping(aset), geo.corrections(aset)
     idx = np.concatenate(groups)
     one = bool((sk[idx] == sk[idx[0]]).all())                   # one scale: sums as they are (integers stay integers)
-    if len(idx) == len(groups): A = F[rows[idx]] if one else F[rows[idx]] * sk[idx][:, None]
-    else:
-        A = np.empty((len(groups), F.shape[1]), stype if one else np.float64)
-        for j, g in enumerate(groups):
-            if one: np.sum(F[rows[g]], axis=0, out=A[j])
-            else: A[j] = sk[g] @ F[rows[g]]
+    A = _group_sums(F, rows, groups, sk, one, stype)
     if raw and len(C):                                          # invalid pixels out of the sums
         v = np.where(B[idx], 0, F[np.ix_(rows[idx], C)])
         if not one: v = v * sk[idx][:, None]
         A[:, C] = np.add.reduceat(v, np.r_[0, np.cumsum([len(g) for g in groups])[:-1]], axis=0)
+    elif not raw:                                               # binning is linear: the groups' sums are binned
+        n = max(len(g) for g in groups)
+        A = binned_values(geo, A.reshape(len(groups), *geo.detector.shape), C, B[[g[0] for g in groups]],
+                          None if top is None else top * n)[0]
     X = np.empty((geo.npix, len(groups)))
     _transpose_into(X, A)
     if raw and len(geo.mask_idx): X[geo.mask_idx] = 0.0
@@ -891,28 +899,26 @@ def chunk_sums(geo:RsmGeometry, # the cook's geometry
                sk:np.ndarray # per frame: its scale (monitor normalisation, binning while loading)
               )->dict:
     "Partial maps of frames `F[rows]`: `data` and `frames` per map, `notes` (map, angle set, invalid pixels, scale) for the weight sums."
-    k, F3 = len(rows), F
+    k = len(rows)
     F = F.reshape(len(F), -1)
     C, B, top = invalid_pixels(geo, F, rows)
     out = {'data': {}, 'frames': {}, 'notes': [], 'dsets': {b'': C[:0]}}
-    raw = geo.reduce == 1 and geo.inv_flat is None
-    if not raw:
-        F = binned_values(geo, F3[rows[0]:rows[-1] + 1] if (np.diff(rows) == 1).all() else F3[rows], C, B, top)[0]
-        rows = np.arange(k)
-    dkey = [b''] * k
+    raw = geo.reduce == 1 and geo.inv_flat is None             # else the groups' sums are binned (flat-corrected)
+    dkey, pid = [b''] * k, np.zeros(k, np.int64)
     if len(C):
         pats, inv = np.unique(B, axis=0, return_inverse=True)
         keys = [C[p].tobytes() for p in pats]
         for p, kb in zip(pats, keys): out['dsets'][kb] = C[p]
-        dkey = [keys[i] for i in inv.reshape(-1)]
-    order = np.lexsort((maps, aid))
-    cut = np.flatnonzero(np.r_[True, (np.diff(aid[order]) != 0) | (np.diff(maps[order]) != 0), True])
-    groups = [order[a:b] for a, b in zip(cut[:-1], cut[1:])]             # frames of one angle set and one map
+        pid = inv.reshape(-1); dkey = [keys[i] for i in pid]
+    order = np.lexsort((pid, maps, aid))
+    new = (np.diff(aid[order]) != 0) | (np.diff(maps[order]) != 0) | (np.diff(pid[order]) != 0)
+    cut = np.flatnonzero(np.r_[True, new, True])
+    groups = [order[a:b] for a, b in zip(cut[:-1], cut[1:])]             # one angle set, map and pattern of invalid pixels
     stype = _sum_type(F, top, groups)
     runs = np.flatnonzero(np.r_[True, np.diff([aid[g[0]] for g in groups]) != 0, True])
     for r0, r1 in zip(runs[:-1], runs[1:]):                               # one angle set: products of up to 16 columns
         for j in range(r0, r1, 16):
-            _product(geo, asets[aid[groups[j][0]]], groups[j:min(j + 16, r1)], F, rows, raw, C, B, maps, sk, dkey, out, stype)
+            _product(geo, asets[aid[groups[j][0]]], groups[j:min(j + 16, r1)], F, rows, raw, C, B, maps, sk, dkey, out, stype, top)
     return out
 
 # %% ../nbs/08_rsm.ipynb #5b5f7d57
@@ -979,7 +985,7 @@ def _run(self:RsmAccumulator, frames, aid, asets, mi, sk, keep, workers, progres
     "Frames through a thread pool; each task's partial maps added in task order."
     k = len(frames)
     chunks = getattr(frames, 'chunks', None)
-    if chunks or self.reduce > 1 or self.settings.gridder == 'xrayutilities':      # consecutive frames
+    if chunks or self.settings.gridder == 'xrayutilities':      # consecutive frames
         ends = np.cumsum(chunks[0]) if chunks else np.arange(chunk, k + chunk, chunk).clip(max=k)
         tasks = [np.arange(a, b) for a, b in zip(np.r_[0, ends[:-1]], ends) if b > a]
     else:                                                 # frames of one angle set and map meet in one task
