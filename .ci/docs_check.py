@@ -17,6 +17,10 @@ side = (nbs / 'sidebar.yml').read_text()
 listed = set(re.findall(r'([\w./-]+\.ipynb)', side))
 present = {p.name for p in nbs.glob('*.ipynb')}
 problems = [f'sidebar.yml names missing {n}' for n in sorted(listed - present)]
+# the design card keeps _quarto.yml at the top level, nbdev 2 reads nbs/_quarto.yml: one file, the top-level name a link
+top = cfg.config_path / '_quarto.yml'
+if not (top.is_symlink() and top.resolve() == (nbs / '_quarto.yml').resolve()):
+    problems.append('_quarto.yml at the top level must be a link to nbs/_quarto.yml (ln -s nbs/_quarto.yml _quarto.yml)')
 problems += [f'{n} is not in sidebar.yml' for n in sorted(present - listed)]
 with warnings.catch_warnings(record=True) as caught:
     warnings.simplefilter('always')

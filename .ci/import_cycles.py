@@ -4,18 +4,8 @@
 Counts the imports that run when a module is imported: at the top level, in if/try/with blocks and class
 bodies, not inside functions. `--all` also counts imports inside functions (reported, never failing)."""
 import ast, sys
-from pathlib import Path
 
-root = Path(__file__).resolve().parent.parent
-pkg = 'nx5d'
-
-
-def module_name(path):
-    parts = path.relative_to(root).with_suffix('').parts
-    return '.'.join(parts[:-1] if parts[-1] == '__init__' else parts)
-
-
-modules = {module_name(p): p for p in (root / pkg).rglob('*.py')}
+from pkg_modules import root, pkg, modules   # same directory
 
 
 def imports(tree, in_functions):

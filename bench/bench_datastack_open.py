@@ -10,7 +10,7 @@ floor), `DataStack(f)` (datasets are opened when first used), `DataStack(f)` plu
 import argparse, os, shutil, tempfile, time
 import numpy as np, xarray as xr
 from nx5d.storage import DataStack, DatastackStore, append_dataset
-from bench_urls import median_time   # same directory: run as python bench/bench_datastack_open.py
+from timing import median_time   # same directory (bench/timing.py)
 
 
 def main():

@@ -11,7 +11,7 @@ for the default `FileScan` (one `isdir` per scan) and for a scan class with a co
 import argparse, os, tempfile, shutil
 from nx5d.repo.filesystem import DataRepository, DataProposal
 from nx5d.repo.base import DataScanBase
-from bench_urls import median_time as timed   # same directory: run as python bench/bench_repo.py
+from timing import median_time as timed   # same directory (bench/timing.py)
 
 
 class ConstScan(DataScanBase):

@@ -15,22 +15,7 @@ import numpy as np, tifffile
 from nx5d.spec import SpecRepository
 from nx5d.testing import spec_file_header, spec_scan, write_pilatus
 from nx5d.tiff import TiffStack
-
-
-def median_time(fn, repeat):
-    ts = []
-    for _ in range(repeat):
-        t0 = time.perf_counter(); fn(); ts.append(time.perf_counter() - t0)
-    return statistics.median(ts)
-
-
-def paired_ratio(fn, base, repeat):
-    "Median over rounds of time(fn)/time(base), the two run back to back each round, and the median times."
-    rs, tf, tb = [], [], []
-    for _ in range(repeat):
-        t0 = time.perf_counter(); base(); t1 = time.perf_counter(); fn(); t2 = time.perf_counter()
-        rs.append((t2 - t1) / (t1 - t0)); tb.append(t1 - t0); tf.append(t2 - t1)
-    return statistics.median(rs), statistics.median(tf), statistics.median(tb)
+from timing import median_time, paired_ratio   # same directory (bench/timing.py)
 
 
 def write_file(path, scans, points):
@@ -75,7 +60,7 @@ def main():
         t = median_time(raw, a.repeat)
         print(f'2. raw of scan {mid} without images: {t*1e3:.1f} ms   (target: under 50 ms); the first in this process {t_first*1e3:.0f} ms (imports xarray)')
 
-        frames = np.random.default_rng(1).poisson(3, (41, 195, 487)).astype(np.int32)
+        frames = np.random.default_rng(1).poisson(3, (a.points, 195, 487)).astype(np.int32)
         frames[:, :, 160] = -1
         paths = write_pilatus(root, 'bench', int(mid), frames)
         def tifffile_loop(): return np.stack([tifffile.imread(f) for f in paths])
@@ -85,7 +70,7 @@ def main():
         stack = TiffStack(paths, frames.shape[1:], frames.dtype)    # what the dask array's task reads
         def reader(): return stack[:]
         for f in (opened, images, reader): assert np.array_equal(f(), tifffile_loop())
-        print('3. 41 Pilatus frames (195 x 487 int32, uncompressed) against tifffile.imread in a loop (target: at least 3x faster):')
+        print(f'3. {a.points} Pilatus frames (195 x 487 int32, uncompressed) against tifffile.imread in a loop (target: at least 3x faster):')
         for name, f in [('scan opened, frames loaded: scan.refresh().raw.images.values', opened),
                         ('frames of an opened scan: raw.images.values (dask: one task, one copy)', images),
                         ('the reader behind it: TiffStack[:]', reader)]:

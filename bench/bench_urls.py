@@ -7,22 +7,7 @@ process, on a warm directory cache. Prints per-listing times (median of repeats)
 """
 import argparse, os, statistics, tempfile, time, shutil
 from nx5d.urls import UrlPattern
-
-
-def median_time(fn, repeat):
-    ts = []
-    for _ in range(repeat):
-        t0 = time.perf_counter(); fn(); ts.append(time.perf_counter() - t0)
-    return statistics.median(ts)
-
-
-def paired_ratio(fn, base, repeat):
-    "Median over rounds of time(fn)/time(base), the two run back to back each round (robust on a busy machine)."
-    rs = []
-    for _ in range(repeat):
-        t0 = time.perf_counter(); base(); t1 = time.perf_counter(); fn(); t2 = time.perf_counter()
-        rs.append((t2 - t1) / (t1 - t0))
-    return statistics.median(rs)
+from timing import median_time, paired_ratio   # same directory (bench/timing.py)
 
 
 def main():
@@ -51,7 +36,7 @@ def main():
         print(f'os.scandir            {t_sd*1e3:8.2f} ms   1.00x')
         print(f'os.scandir + sorted   {t_sds*1e3:8.2f} ms   {t_sds/t_sd:.2f}x')
         print(f'UrlPattern.keys       {t_nx*1e3:8.2f} ms   {t_nx/t_sd:.2f}x')
-        r = paired_ratio(nx5d_list, scandir, a.repeat * 5)
+        r = paired_ratio(nx5d_list, scandir, a.repeat * 5)[0]
         print(f'paired ratio, median of {a.repeat * 5} back-to-back rounds: UrlPattern.keys / os.scandir = {r:.2f}x   (target: within 3x)')
     finally:
         shutil.rmtree(root)

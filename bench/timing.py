@@ -1,0 +1,19 @@
+"""Timing helpers shared by the bench scripts (run them as `python bench/bench_x.py`: this folder is on sys.path)."""
+import statistics, time
+
+
+def median_time(fn, repeat):
+    "Median wall time of `repeat` calls of `fn`."
+    ts = []
+    for _ in range(repeat):
+        t0 = time.perf_counter(); fn(); ts.append(time.perf_counter() - t0)
+    return statistics.median(ts)
+
+
+def paired_ratio(fn, base, repeat):
+    "(median over rounds of time(fn)/time(base), median time of fn, of base): the two run back to back each round."
+    rs, tf, tb = [], [], []
+    for _ in range(repeat):
+        t0 = time.perf_counter(); base(); t1 = time.perf_counter(); fn(); t2 = time.perf_counter()
+        rs.append((t2 - t1) / (t1 - t0)); tb.append(t1 - t0); tf.append(t2 - t1)
+    return statistics.median(rs), statistics.median(tf), statistics.median(tb)
