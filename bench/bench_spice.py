@@ -12,7 +12,7 @@ from nx5d.spice import open_spice, make_record, dump_record, RACY_SECONDS
 
 
 def build(folder, n_records, n_handles, n_anchors, rnd):
-    "Write the records straight to files (same bytes as LocalStore.write, without an fsync per file)."
+    "Write the records straight to files (same bytes as FolderRecords.write, without an fsync per file)."
     os.makedirs(folder)
     revs = n_records // (n_handles * n_anchors)
     scans = []

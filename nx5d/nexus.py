@@ -6,7 +6,7 @@
 __all__ = ['NEXUS_RSM_CANDIDATES', 'NexusFormatError', 'parse_title', 'nx_class', 'resolve', 'Item', 'datasets_below',
            'external_document', 'open_dataset', 'entry_group', 'member', 'find_count_time', 'default_plot',
            'entry_scalars', 'complete_points', 'scan_roles', 'read_entry', 'summarize_entry', 'summarize_entries',
-           'first_document', 'looks_like_nexus', 'NexusScan', 'NexusProposal', 'NexusRepository']
+           'first_document', 'looks_like_nexus', 'NexusScan', 'NexusProposal', 'NexusRepository', 'follow_reads']
 
 # %% ../nbs/11_nexus.ipynb #a17cfcdb
 import re, itertools, posixpath, warnings, contextlib
@@ -429,3 +429,72 @@ class NexusRepository(DataRepository):
             if found is None or is_zarr(*found): return False
             with open_document(*found) as root: return looks_like_nexus(root)
         except Exception: return False
+
+# %% ../nbs/11_nexus.ipynb #4fb9d8d6
+from .live import LiveRows, planned_scan, plan_dataset
+
+# %% ../nbs/11_nexus.ipynb #714a3acd
+_FOLLOW_READS = {'frames': 0}
+
+def follow_reads(reset:bool=False # set the count back to zero (after reading it)
+                )->dict:
+    "`{'frames': n}`: frames that following NeXus scans (`follow_rows`) has read in this process."
+    out = dict(_FOLLOW_READS)
+    if reset: _FOLLOW_READS['frames'] = 0
+    return out
+
+def _open_live(store, doc):
+    "The document, opened for reading while a writer may be appending to it (as an SWMR reader where it is local)."
+    if not store.local: return open_document(store, doc)
+    try: return h5py.File(doc, 'r', swmr=True)
+    except FileNotFoundError: raise
+    except OSError: return h5py.File(doc, 'r')          # a writer in this process holds it open (not in SWMR mode)
+
+def _rows_of(a, start, k, strings):
+    return np.asarray(a.asstr()[start:start + k], dtype=str) if strings else a[start:start + k]
+
+def _nexus_follow_rows(self:NexusScan, start:int, # the first point wanted
+                       state:dict, # the follower's bookkeeping for this scan
+                       limit:int=256 # points at most
+                      )->LiveRows:
+    "The points from `start` on that every per-point dataset holds, each frame read once (see `nx5d.live`)."
+    import xarray as xr
+    doc, entry = self.location()
+    store, where = self.proposal.storage, f'{doc}#{entry}'
+    try: root = _open_live(store, doc)
+    except FileNotFoundError: return LiveRows()
+    except OSError as e: return LiveRows(waiting=f'{doc}: locked by its writer ({e})')
+    with root, contextlib.ExitStack() as stack:
+        try: g = entry_group(root, entry, where)
+        except FileNotFoundError: return LiveRows()
+        attrs, items = entry_scalars(g), _measurement(g, where)
+        names, arrays = _array_names(items), {}
+        try:
+            for it in items: arrays[names[it.rel]] = (*stack.enter_context(open_dataset(store, doc, it, f'{where}: measurement/{it.rel}')), it)
+        except OSError as e: return LiveRows(waiting=f'{where}: a detector file is locked by its writer ({e})')
+        lengths = {k_: a.shape[0] for k_, (_, a, _) in arrays.items()}
+        n = min(lengths.values(), default=0)
+        ahead = sorted(k_ for k_, m in lengths.items() if m > n)
+        waiting = f'{where}: point {n} is being written ({", ".join(ahead)} hold it, the others not yet)' if ahead else None
+        title = parse_title(attrs.get('title', ''))
+        if 'plan' not in state:
+            plan = planned_scan(attrs.get('title', ''))
+            state['plan'] = (plan.points if plan else None, plan_dataset(plan, start=attrs))
+            state['count_time'] = title['count_time'] if title['count_time'] is not None else find_count_time(g)
+        total, planned = state['plan']
+        done = 'end_time' in attrs or (total is not None and n >= total)
+        k = max(0, min(n, start + limit) - start)
+        if not k: return LiveRows(None, done and start >= n, total, planned, waiting)
+        motors, frames = scan_roles(g, title, {k_: a.shape for k_, (_, a, _) in arrays.items()},
+                                    {k_: it.path for k_, (_, _, it) in arrays.items()}, self.detector, where)
+        ct = state['count_time']
+        ds = xr.Dataset(attrs={**attrs, 'source': where, 'command': title['command'], **({} if ct is None else {'count_time': ct}),
+                               'scanned_motors': motors, **({'detector': frames} if frames else {})})
+        for name, (d, a, it) in arrays.items():
+            try: data = _rows_of(a, start, k, a.ndim == 1 and h5py.check_string_dtype(a.dtype))
+            except (OSError, KeyError) as e: raise NexusFormatError(f'{where}: measurement/{it.rel}: {e}') from None
+            if name == frames: _FOLLOW_READS['frames'] += k
+            ds['images' if name == frames else name] = xr.Variable(_dims(name, a.ndim, name == frames), data, attrs=_var_attrs(a))
+    return LiveRows(ds.set_coords(motors), done and start + k >= n, total, planned, waiting)
+
+NexusScan.follow_rows = _nexus_follow_rows

@@ -4,12 +4,13 @@
 
 # %% auto #0
 __all__ = ['repo_recipe', 'ScanRecipe', 'scan_recipe', 'rebuild_scan', 'local_dask', 'cook_scan', 'cook_recipe', 'select_scans',
-           'ScanResult', 'CookError', 'CookReport', 'store_result', 'local_cluster', 'cook_scans']
+           'ScanResult', 'CookError', 'CookReport', 'store_result', 'local_cluster', 'cook_scans', 'plot_timeline']
 
 # %% ../nbs/07_scaleout.ipynb #bec96d84
 import os, re, sys, json, time, html, uuid, fnmatch, inspect, logging, warnings, importlib, threading, traceback, contextlib
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from fastcore.basics import patch
 
 # %% ../nbs/07_scaleout.ipynb #8dd90330
 from .repo.base import DataRepoBase, DataProposalBase, DataScanBase
@@ -88,6 +89,7 @@ def local_dask():
             _LOCAL['depth'] -= 1
             if _LOCAL['depth'] == 0: _LOCAL['cfg'].__exit__(None, None, None)
 
+# %% ../nbs/07_scaleout.ipynb #e32a0a3c
 def _materialise(v):
     "`v` with dask-backed data computed."
     g = getattr(v, '__dask_graph__', None)
@@ -101,6 +103,7 @@ def _where()->str:
     except (ImportError, ValueError): return f'pid {os.getpid()}'
 
 def _failure(e, stage):
+    "A failed outcome at `stage`: the error as text, and its traceback."
     return {'status': 'failed', 'stage': stage, 'error': f'{type(e).__name__}: {e}', 'traceback': traceback.format_exc()}
 
 def _actionable(caught)->list:
@@ -110,28 +113,32 @@ def _actionable(caught)->list:
         if issubclass(w.category, UserWarning): out.setdefault(str(w.message), w.category)
     return [(c, m) for m, c in out.items()]
 
+# %% ../nbs/07_scaleout.ipynb #541bfb66
 def cook_scan(scan:DataScanBase, # the scan
               spice:dict # handle -> spice data (the keyword arguments of `_cook`)
              )->dict:
     "Cook `scan` here with `spice`; returns `status` 'ok' and `value`, or 'failed' and `error`, and its `warnings` (never raises)."
-    t0, res = time.perf_counter(), {'worker': _where()}
+    t0, res = time.perf_counter(), {'worker': _where(), 'started': time.time()}
     with warnings.catch_warnings(record=True) as caught:     # returned with the result: the caller gives them
         warnings.simplefilter('always')
         try:
             with local_dask(): res.update(status='ok', value=_materialise(scan._cook(scan._get_raw(), **spice)))
         except Exception as e: res.update(_failure(e, 'cook'))
-    res['seconds'], res['warnings'] = time.perf_counter() - t0, _actionable(caught)
+    res['seconds'], res['finished'], res['warnings'] = time.perf_counter() - t0, time.time(), _actionable(caught)
     return res
 
+# %% ../nbs/07_scaleout.ipynb #c6dced7c
 def cook_recipe(recipe:ScanRecipe # made by `scan_recipe`
                )->dict:
     "Rebuild the scan of `recipe` and cook it with the recipe's spice: the task each worker runs."
     try: scan = rebuild_scan(recipe)
-    except Exception as e: return {**_failure(e, 'rebuild'), 'worker': _where(), 'seconds': 0.0}
+    except Exception as e:
+        now = time.time()
+        return {**_failure(e, 'rebuild'), 'worker': _where(), 'seconds': 0.0, 'started': now, 'finished': now}
     return cook_scan(scan, recipe.spice)
 
 # %% ../nbs/07_scaleout.ipynb #bd8f07eb
-def _is_pattern(s): return any(c in s for c in '*?[')
+def _is_pattern(s): return any(c in s for c in '*?[')  # a glob pattern, not a name
 
 def _matching(container, pattern)->list:
     "Children of `container` whose key or handle matches the glob `pattern`, in key order."
@@ -147,6 +154,7 @@ def _in_proposal(prop, spec, quiet=False)->list:
         except KeyError: return []
     return [prop.child(spec)]
 
+# %% ../nbs/07_scaleout.ipynb #3f62d59b
 def select_scans(source, # a repository or a proposal
                  scans='all' # 'all', a key, handle or pattern, a scan object, or a list of these (see above)
                 )->list:
@@ -184,12 +192,15 @@ class ScanResult:
     warnings: tuple = ()                # the warnings cooking gave (messages)
     traceback: str = field(default=None, repr=False)
     value: object = field(default=None, repr=False)  # the cooked data, kept when there is no datastack
+    started: float = None               # when cooking began (wall clock of the worker, `time.time()`)
+    finished: float = None              # when it ended
 
     def record(self)->dict:
         "This result as a JSON-ready dict (without the value and traceback)."
         return {'proposal': self.proposal, 'scan': self.scan, 'status': self.status, 'datapath': self.datapath,
                 'error': self.error, 'stage': self.stage, 'seconds': self.seconds, 'worker': self.worker,
-                'spice': [list(f) for f in self.spice], 'warnings': list(self.warnings)}
+                'spice': [list(f) for f in self.spice], 'warnings': list(self.warnings),
+                'started': self.started, 'finished': self.finished}
 
 class CookError(RuntimeError):
     "Some scans of a `cook_scans` batch failed; `failed` holds their results."
@@ -200,9 +211,10 @@ class CookReport:
     def __init__(self, results:list, # `ScanResult`s, in the order the scans were selected
                  out=None, # the datastack written to, if any
                  seconds:float=None, # wall time of the whole batch
-                 workers:int=None # number of workers that cooked
+                 workers:int=None, # number of workers that cooked
+                 started:float=None # when the call began (`time.time()`)
                 ):
-        self.results, self.out, self.seconds, self.workers = results, out, seconds, workers
+        self.results, self.out, self.seconds, self.workers, self.started = results, out, seconds, workers, started
 
     @property
     def ok(self)->bool:
@@ -217,22 +229,8 @@ class CookReport:
         "`{(proposal key, scan key): datapath}` of the stored results."
         return {(r.proposal, r.scan): r.datapath for r in self.results if r.datapath is not None}
 
-    def records(self)->list:
-        "One JSON-ready dict per scan."
-        return [r.record() for r in self.results]
-
-    def raise_if_failed(self):
-        "Raise `CookError` naming every failed scan and its error; return self if none failed."
-        if self.failed:
-            err = CookError(f'{len(self.failed)} of {len(self)} scans failed: ' +
-                            '; '.join(f'{r.proposal}/{r.scan}: {r.error}' for r in self.failed))
-            err.failed = self.failed
-            raise err
-        return self
-
     def __len__(self): return len(self.results)
     def __iter__(self): return iter(self.results)
-
     def __getitem__(self, k):
         "A result by position, `(proposal, scan)` keys, or a scan key or handle (unique in the batch)."
         if isinstance(k, int): return self.results[k]
@@ -240,37 +238,62 @@ class CookReport:
         if len(hits) == 1: return hits[0]
         raise KeyError(f'{k!r} is in {len(hits)} results of this batch' if hits else f'no scan {k!r} in this batch')
 
-    def summary(self)->str:
-        "One line: how many scans were cooked, failed, on how many workers, in how long."
-        n_ok = sum(r.status == 'ok' for r in self.results)
-        where = f' on {self.workers} worker{"s" * (self.workers != 1)}' if self.workers else ''
-        took = f' in {self.seconds:.1f} s' if self.seconds is not None else ''
-        into = f' into {self.out}' if self.out else ''
-        return f'{len(self)} scans: {n_ok} cooked, {len(self.failed)} failed{where}{took}{into}'
+# %% ../nbs/07_scaleout.ipynb #1ac64682
+@patch
+def records(self:CookReport)->list:
+    "One JSON-ready dict per scan."
+    return [r.record() for r in self.results]
 
-    def _rows(self):
-        return [(r.proposal, r.scan, r.status, '' if r.seconds is None else f'{r.seconds:.2f}', r.worker or '',
-                 r.datapath or '', (r.error or '').splitlines()[0][:160] if r.error else '') for r in self.results]
-    _cols = ('proposal', 'scan', 'status', 'seconds', 'worker', 'datapath', 'error')
+@patch
+def raise_if_failed(self:CookReport):
+    "Raise `CookError` naming every failed scan and its error; return self if none failed."
+    if self.failed:
+        err = CookError(f'{len(self.failed)} of {len(self)} scans failed: ' +
+                        '; '.join(f'{r.proposal}/{r.scan}: {r.error}' for r in self.failed))
+        err.failed = self.failed
+        raise err
+    return self
 
-    def table(self):
-        "The results as a pandas DataFrame."
-        import pandas as pd
-        return pd.DataFrame(self._rows(), columns=self._cols)
+@patch
+def summary(self:CookReport)->str:
+    "One line: how many scans were cooked, failed, on how many workers, in how long."
+    n_ok = sum(r.status == 'ok' for r in self.results)
+    where = f' on {self.workers} worker{"s" * (self.workers != 1)}' if self.workers else ''
+    took = f' in {self.seconds:.1f} s' if self.seconds is not None else ''
+    into = f' into {self.out}' if self.out else ''
+    return f'{len(self)} scans: {n_ok} cooked, {len(self.failed)} failed{where}{took}{into}'
 
-    def __repr__(self):
-        rows = [self._cols] + self._rows()
-        w = [max(len(str(r[i])) for r in rows) for i in range(len(self._cols))]
-        lines = ['  '.join(str(c).ljust(n) for c, n in zip(r, w)).rstrip() for r in rows]
-        return '\n'.join([self.summary()] + lines)
+# %% ../nbs/07_scaleout.ipynb #4973a46d
+CookReport._cols = ('proposal', 'scan', 'status', 'seconds', 'worker', 'datapath', 'error')
 
-    def _repr_html_(self):
-        head = ''.join(f'<th>{c}</th>' for c in self._cols)
-        body = ''.join('<tr>' + ''.join(f'<td>{html.escape(str(v))}</td>' for v in r) + '</tr>' for r in self._rows())
-        return f'<p>{html.escape(self.summary())}</p><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+@patch
+def _rows(self:CookReport):
+    "One tuple per scan, in the columns of the table."
+    return [(r.proposal, r.scan, r.status, '' if r.seconds is None else f'{r.seconds:.2f}', r.worker or '',
+             r.datapath or '', (r.error or '').splitlines()[0][:160] if r.error else '') for r in self.results]
+
+@patch
+def table(self:CookReport):
+    "The results as a pandas DataFrame."
+    import pandas as pd
+    return pd.DataFrame(self._rows(), columns=self._cols)
+
+@patch
+def __repr__(self:CookReport):
+    "The summary line and the results as an aligned plain-text table."
+    rows = [self._cols] + self._rows()
+    w = [max(len(str(r[i])) for r in rows) for i in range(len(self._cols))]
+    lines = ['  '.join(str(c).ljust(n) for c, n in zip(r, w)).rstrip() for r in rows]
+    return '\n'.join([self.summary()] + lines)
+
+@patch
+def _repr_html_(self:CookReport):
+    head = ''.join(f'<th>{c}</th>' for c in self._cols)
+    body = ''.join('<tr>' + ''.join(f'<td>{html.escape(str(v))}</td>' for v in r) + '</tr>' for r in self._rows())
+    return f'<p>{html.escape(self.summary())}</p><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 # %% ../nbs/07_scaleout.ipynb #0e0403b5
-def _datapaths(targets, datapath)->dict:
+def _dataset_names(targets, datapath)->dict:
     "`{(proposal, scan): dataset name}` for the scans, checked and without clashes."
     from nx5d.storage import _check_datapath
     out, seen = {}, {}
@@ -286,6 +309,7 @@ def _datapaths(targets, datapath)->dict:
         seen[dp], out[(s.proposal.key, s.key)] = f'{s.proposal.key}/{s.key}', dp
     return out
 
+# %% ../nbs/07_scaleout.ipynb #f1059fc2
 def store_result(value, # a cooked result: xarray Dataset or named DataArray, or a numeric array
                  datapath:str, # dataset name (a new version if it exists)
                  out, # the datastack file
@@ -318,6 +342,7 @@ def local_cluster(n_workers:int=None, # worker processes (default: one per core)
     finally:
         if inherited is not None: os.environ['MALLOC_TRIM_THRESHOLD_'] = inherited
 
+# %% ../nbs/07_scaleout.ipynb #0e05e472
 @contextlib.contextmanager
 def _cluster(client, workers, n):
     "A distributed Client for the batch (and the number of its workers); closes what it started."
@@ -332,6 +357,7 @@ def _cluster(client, workers, n):
         yield c, nw
 
 def _task_key(rec):
+    "A unique, readable dask key for the task of recipe `rec`."
     return re.sub(r'[^\w.-]', '_', f'nx5d-cook-{rec.proposal}-{rec.scan}') + '-' + uuid.uuid4().hex[:8]
 
 def _run_distributed(client, todo, finish):
@@ -353,6 +379,45 @@ def _run_distributed(client, todo, finish):
 # %% ../nbs/07_scaleout.ipynb #2514554c
 def _bar(total, progress): return progress_bar(total, progress, unit='scan', desc='cooking', leave=True)
 
+# %% ../nbs/07_scaleout.ipynb #4f1e0e19
+def _fail(r:ScanResult, res:dict):
+    "Mark `r` failed with the error, stage and traceback of the failed outcome `res`."
+    r.status, r.error, r.stage, r.traceback = 'failed', res['error'], res['stage'], res.get('traceback')
+
+def _plan(targets:list)->tuple:
+    "`(results, todo)`: a `ScanResult` per scan, and `(result, recipe, scan)` for each scan whose spice resolved."
+    results, todo, repos = [], [], {}
+    for s in targets:
+        r = ScanResult(s.proposal.key, s.key, (s.proposal.handle, s.handle))
+        results.append(r)
+        try:
+            if id(s.repo) not in repos: repos[id(s.repo)] = repo_recipe(s.repo)
+            rec = scan_recipe(s, repos[id(s.repo)])
+            r.spice = rec.fingerprint
+            todo.append((r, rec, s))
+        except Exception as e: _fail(r, _failure(e, 'spice'))
+    return results, todo
+
+# %% ../nbs/07_scaleout.ipynb #049746d3
+class _Outcomes:
+    "Takes each scan's outcome in this process: gives its warnings again, stores its value, moves the progress bar."
+    def __init__(self, out, names:dict, bar, failed:int=0):
+        self.out, self.names, self.bar, self.failed = out, names, bar, failed
+    def __call__(self, r:ScanResult, res:dict):
+        r.worker, r.seconds, r.started, r.finished = (res.get(k) for k in ('worker', 'seconds', 'started', 'finished'))
+        r.warnings = tuple(m for _, m in res.get('warnings', ()))
+        for category, message in res.get('warnings', ()): warnings.warn(message, category, stacklevel=2)
+        if res['status'] == 'ok' and self.out is None: r.status, r.value = 'ok', res['value']
+        elif res['status'] == 'ok':
+            prov = {'proposal': r.proposal, 'scan': r.scan, 'spice': [list(f) for f in r.spice]}
+            try: r.datapath, r.status = store_result(res['value'], self.names[(r.proposal, r.scan)], self.out, prov), 'ok'
+            except Exception as e: res = _failure(e, 'store')
+        if res['status'] != 'ok':
+            _fail(r, res); self.failed += 1
+            if not self.bar.disable: self.bar.write(f'{r.proposal}/{r.scan} failed ({r.stage}): {r.error}')
+            self.bar.set_postfix(failed=self.failed, refresh=False)
+        self.bar.update(1)
+
 # %% ../nbs/07_scaleout.ipynb #38128da8
 def cook_scans(source, # a repository or a proposal
                scans='all', # 'all', a key, handle or glob pattern ('0917*'; 'PROPOSAL/SCAN' on a repository), scan objects, or a list
@@ -365,43 +430,14 @@ def cook_scans(source, # a repository or a proposal
               )->CookReport:
     "Cook many scans in parallel on a dask.distributed cluster (or local processes); store each result in `out`."
     from nx5d.storage import check_writable
-    t0 = time.perf_counter()
+    t0, started = time.perf_counter(), time.time()
     targets = select_scans(source, scans)
     if out is not None: out = check_writable(out)
-    names = _datapaths(targets, datapath) if out is not None else {}
-    results, todo, repos = [], [], {}
-    for s in targets:
-        r = ScanResult(s.proposal.key, s.key, (s.proposal.handle, s.handle))
-        results.append(r)
-        try:
-            if id(s.repo) not in repos: repos[id(s.repo)] = repo_recipe(s.repo)
-            rec = scan_recipe(s, repos[id(s.repo)])
-            r.spice = rec.fingerprint
-            todo.append((r, rec, s))
-        except Exception as e:
-            res = _failure(e, 'spice'); r.status, r.error, r.stage, r.traceback = 'failed', res['error'], 'spice', res['traceback']
+    names = _dataset_names(targets, datapath) if out is not None else {}
+    results, todo = _plan(targets)
     bar = _bar(len(results), progress)
     bar.update(len(results) - len(todo))
-    nfailed = [len(results) - len(todo)]
-
-    def finish(r, res):
-        "Record the outcome of one scan (and store its value) in this process."
-        r.worker, r.seconds = res.get('worker'), res.get('seconds')
-        r.warnings = tuple(m for _, m in res.get('warnings', ()))
-        for category, message in res.get('warnings', ()): warnings.warn(message, category, stacklevel=2)
-        if res['status'] == 'ok' and out is None: r.status, r.value = 'ok', res['value']
-        elif res['status'] == 'ok':
-            prov = {'proposal': r.proposal, 'scan': r.scan, 'spice': [list(f) for f in r.spice]}
-            try: r.datapath, r.status = store_result(res['value'], names[(r.proposal, r.scan)], out, prov), 'ok'
-            except Exception as e: res = _failure(e, 'store')
-        if res['status'] != 'ok':
-            r.status, r.error, r.stage, r.traceback = 'failed', res['error'], res['stage'], res.get('traceback')
-            nfailed[0] += 1
-            if not bar.disable: bar.write(f'{r.proposal}/{r.scan} failed ({r.stage}): {r.error}')
-            bar.set_postfix(failed=nfailed[0], refresh=False)
-        bar.update(1)
-
-    nworkers = None
+    finish, nworkers = _Outcomes(out, names, bar, failed=len(results) - len(todo)), None
     try:
         if not todo: pass
         elif client is None and (workers == 0 or workers is None and len(todo) == 1):   # no cluster for one scan
@@ -411,4 +447,30 @@ def cook_scans(source, # a repository or a proposal
             with _cluster(client, workers, len(todo)) as (c, nworkers):
                 _run_distributed(c, [(r, rec) for r, rec, _ in todo], finish)
     finally: bar.close()
-    return CookReport(results, out, time.perf_counter() - t0, nworkers)
+    return CookReport(results, out, time.perf_counter() - t0, nworkers, started)
+
+# %% ../nbs/07_scaleout.ipynb #2bac549b
+def plot_timeline(report:CookReport, # what `cook_scans` returned
+                  ax=None, # a matplotlib Axes to draw into (default: a new figure)
+                  width:float=7.0 # figure width in inches, for a new figure
+                 ):
+    "A figure of which worker cooked which scan when: one row per worker, one bar per scan."
+    from matplotlib.figure import Figure
+    done = [r for r in report if r.started is not None and r.finished is not None]
+    t0 = report.started if report.started is not None else min((r.started for r in done), default=0.0)
+    name = lambda r: (r.worker or '?').replace('tcp://', '')
+    workers = sorted({name(r) for r in done})
+    span = max([report.seconds or 0.0] + [r.finished - t0 for r in done]) or 1.0
+    fig = None
+    if ax is None:
+        fig = Figure(figsize=(width, 0.9 + 0.45 * max(len(workers), 1)), dpi=80, layout='constrained'); ax = fig.subplots()
+    for r in done:
+        y, x, w = workers.index(name(r)), r.started - t0, max(r.finished - r.started, span / 300)  # short ones stay visible
+        ax.barh(y, w, left=x, height=0.6, color='C0' if r.status == 'ok' else '#e06666', alpha=0.6,
+                edgecolor='k' if r.status == 'ok' else '#c00000')
+        if w > span / 15: ax.text(x + w / 2, y, r.scan, ha='center', va='center', fontsize=7, clip_on=True)
+    ax.set_yticks(range(len(workers)), workers, fontsize=8); ax.set_ylim(len(workers) - 0.5, -0.5)
+    if report.seconds is not None: ax.axvline(report.seconds, color='k', lw=0.8, ls=':')
+    ax.set_xlim(0, span * 1.02)
+    ax.set_xlabel('seconds since the call began', fontsize=8); ax.set_title(report.summary().split(' into ')[0], fontsize=9)
+    return fig if fig is not None else ax.figure

@@ -439,3 +439,90 @@ def _get_raw(self:SpecScan):
     return ds
 
 SpecScan._get_raw = _get_raw
+
+# %% ../nbs/10_spec.ipynb #e9f41499
+from .live import LiveRows, planned_scan, plan_dataset
+
+# %% ../nbs/10_spec.ipynb #d0c8802e
+def _first_data_line(text:bytes):
+    "Offset of the first data line in a scan's text (after its header), or None."
+    at = 0
+    for line in text.splitlines(keepends=True):
+        s = line.strip()
+        if s and s[:1] not in (b'#', b'@'): return at
+        at += len(line)
+    return None
+
+def _new_points(idx:SpecIndex, span:SpecSpan, state:dict, where:str):
+    "Parse the data lines completed since the last call into `state['data']` (the header once, into `state['head']`)."
+    at = state.get('at', 0)
+    with idx.storage.open(idx.path) as f:
+        f.seek(span.start + at); new = f.read(max(0, span.end - span.start - at))
+    new = new[:new.rfind(b'\n') + 1]
+    if not new: return
+    if 'head' not in state:
+        pos = _first_data_line(new)
+        if pos is None: return
+        head = state['head'] = new[:pos]
+        state['line'], state['text'] = span.line + head.count(b'\n'), parse_scan(head, where, span.line)
+        new, at = new[pos:], at + pos
+    h = state['head']
+    st = parse_scan(h + new, where, state['line'] - h.count(b'\n'))
+    if len(st.data): state['data'] = np.concatenate([state['data'], st.data]) if 'data' in state else st.data
+    state['at'], state['line'] = at + len(new), state['line'] + new.count(b'\n')
+
+# %% ../nbs/10_spec.ipynb #5940441f
+def _spec_plan(span:SpecSpan, names:list, attrs:dict):
+    "(points planned, their motor positions as a Dataset) from the `#S` command; the first columns are the scanned motors."
+    plan = planned_scan(' '.join(span.s_line.split()[2:]))
+    if plan is None: return None, None
+    cols = dict(zip(plan.motors, names))
+    return plan.points, plan_dataset(plan, cols, {m: attrs.get(c) for m, c in cols.items()})
+
+def _spec_follow_rows(self:SpecScan, start:int, # the first point wanted
+                      state:dict, # the follower's bookkeeping for this scan
+                      limit:int=256 # points at most
+                     )->LiveRows:
+    "The points from `start` on whose data line and frame are complete, each frame read once (see `nx5d.live`)."
+    import xarray as xr
+    from nx5d.tiff import TiffStack, TiffError, LayoutReader, decode_frame
+    idx, where = self.proposal.index.update(), self.proposal.path
+    span = idx.by_key.get(self.key)
+    if span is None: return LiveRows()
+    ended = idx.spans[-1].key != self.key
+    _new_points(idx, span, state, where)
+    if 'text' not in state: return LiveRows(None, ended)
+    st, names = state['text'], unique_names(state['text'].labels)
+    if 'attrs' not in state:
+        state['attrs'] = scan_attrs(st, idx.motors(span), file=where, scan=self.key, number=span.number, F=idx.file_name(span))
+        state['plan'] = _spec_plan(span, names, state['attrs'])
+    total, planned = state['plan']
+    data = state.get('data', np.zeros((0, len(names))))
+    n = len(data)
+    done = ended or (total is not None and n >= total)
+    stop, k, images, waiting = min(n, start + limit), 0, None, None
+    if self.repo.frames is None: k = stop - start
+    elif stop > start:
+        prefix = self.repo.prefix or os.path.splitext(os.path.basename(idx.file_name(span)))[0]
+        stack = TiffStack(frame_paths(where.rsplit('/', 1)[0], self.repo.frames, span.number, prefix, stop), (0, 0), 'u1',
+                          idx.storage.scheme, self.repo.options)
+        layouts, frames = state.setdefault('layouts', LayoutReader()), []
+        for i in range(start, stop):
+            at = f'{stack.paths[i]} (point {i})'
+            try: buf = stack.read_bytes(i)
+            except TiffError:
+                if done and start == 0 and i == 0: k = stop - start; break      # an ended scan without frames
+                if done: raise SpecFormatError(f'{at}: missing frame of scan {self.key} ({where}, line {span.line})') from None
+                waiting = f'{at}: not written yet'; break
+            try: frames.append(decode_frame(buf, None, at, layouts))
+            except TiffError as e:
+                if 'truncated' not in str(e) and 'unreadable' not in str(e): raise
+                waiting = f'{at}: still being written'; break
+        else: k = len(frames)
+        if frames: k, images = len(frames), np.stack(frames)
+    if not k: return LiveRows(None, done and start >= n, total, planned, waiting)
+    ds = xr.Dataset({c: ('index', v[start:start + k]) for c, v in zip(names, data.T)}, attrs=state['attrs'])
+    if images is not None: ds['images'] = (('index', 'w', 'h'), images)
+    return LiveRows(ds, done and start + k >= n, total, planned, waiting)
+
+SpecScan.follow_rows = _spec_follow_rows

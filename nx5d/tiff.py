@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['TiffError', 'TiffLayout', 'tiff_layout', 'LayoutReader', 'decode_into', 'read_with_tifffile', 'read_frame',
-           'decode_frame', 'TiffStack', 'tiff_stack_dask']
+           'decode_frame', 'read_stats', 'TiffStack', 'tiff_stack_dask']
 
 # %% ../nbs/02b_tiff.ipynb #e382360c
 import io, struct
@@ -186,6 +186,24 @@ def decode_frame(buf:bytes, # the bytes of a TIFF file
         raise TiffError(f'{where}: pixel type {np.dtype(dtype).name}, expected {out.dtype.name} like the first frame')
     if lay is None: out[...] = img
     else: decode_into(buf, lay, out, where)
+    _note_read(len(buf))
+    return out
+
+# %% ../nbs/02b_tiff.ipynb #248a6038
+import threading
+
+# %% ../nbs/02b_tiff.ipynb #6ab11880
+_READS, _READS_LOCK = {'frames': 0, 'bytes': 0}, threading.Lock()
+
+def _note_read(nbytes:int):
+    with _READS_LOCK: _READS['frames'] += 1; _READS['bytes'] += nbytes
+
+def read_stats(reset:bool=False # set the counters back to zero (after reading them)
+              )->dict:
+    "`{'frames': n, 'bytes': b}`: frames this process has decoded through `decode_frame` (UDKM's and SPEC's), and their file bytes."
+    with _READS_LOCK:
+        out = dict(_READS)
+        if reset: _READS.update(frames=0, bytes=0)
     return out
 
 # %% ../nbs/02b_tiff.ipynb #c14c9b05

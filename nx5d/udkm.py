@@ -16,8 +16,8 @@ __all__ = ['TiffLayout', 'LayoutReader', 'tiff_layout', 'decode_into', 'read_fra
            'parse_manifest', 'read_manifest', 'bin_frames', 'binned_shape', 'DetectorMap', 'read_stats', 'ScanFolder',
            'fs_load_data', 'wavevector', 'pixel_q', 'example_delays', 'strain_truth', 'ScanSpec', 'make_scan',
            'area_geometry', 'cook_rsm', 'peak_qz', 'recovered_strain', 'scan_summary', 'proposal_handle', 'scan_handle',
-           'parameters_settings', 'UdkmRepository', 'UdkmProposal', 'UdkmDataScan', 'make_repository', 'plot_rsm',
-           'demo']
+           'parameters_settings', 'UdkmRepository', 'UdkmProposal', 'UdkmDataScan', 'udkm_plan', 'make_repository',
+           'plot_rsm', 'demo']
 
 # %% ../nbs/05_udkm.ipynb #3e0e0324
 import numpy as np
@@ -812,6 +812,108 @@ class UdkmDataScan(RsmScan, DataScanBase):
                               f'nx5d.rsm.RsmSettings for the rest; seed them with proposal.spice.seed("settings", ...)')
                 settings = found
         return cook_rsm(data, settings, progress=self.progress)
+
+# %% ../nbs/05_udkm.ipynb #cc42aea9
+from .live import LiveRows
+
+# %% ../nbs/05_udkm.ipynb #24657c81
+_PLAN = re.compile(r'\s*(\d+)\s+from\s+(' + _NUMBER.pattern + r')\s+to\s+(' + _NUMBER.pattern + ')')
+
+def udkm_plan(folder # a UDKM scan folder: path, URL or `ScanFolder`
+             )->tuple:
+    "(frames planned or None, planned `Theta` as a Dataset) from `parameters.txt`; None when it plans no Θ."
+    folder = folder if isinstance(folder, ScanFolder) else ScanFolder(folder)
+    par = _read_parameters(folder)
+    th, de = _PLAN.match(par.get('theta_deg', '')), _PLAN.match(par.get('delays_ps', ''))
+    loops = re.match(r'\s*(\d+)(?:\s*\(\+(\d+))?', par.get('loops', ''))
+    if th is None: return None
+    thetas = np.linspace(float(th.group(2)), float(th.group(3)), int(th.group(1)))
+    total = (int(loops.group(1)) * int(de.group(1)) + int(loops.group(2) or 0)) * len(thetas) if loops and de else None
+    return total, xr.Dataset({'Theta': ('index', thetas)})
+
+def _manifest_rows(folder, state):
+    "The manifest's columns over its complete lines so far: what was appended since the last call is parsed (`state`)."
+    m = state.setdefault('manifest', {'at': 0, 'head': None, 'cols': None})
+    try:
+        if folder.local:
+            with open(os.path.join(folder.path, 'manifest.dat'), 'rb') as f: f.seek(m['at']); new = f.read()
+        else: new = folder.storage.fs.cat_file(folder._fspath('manifest.dat'), start=m['at'])
+    except FileNotFoundError: return m['cols']
+    end, where = new.rfind(b'\n') + 1, folder.url('manifest.dat')
+    if not end: return m['cols']
+    text = new[:end].decode('utf-8', errors='replace')
+    if m['head'] is None:
+        m['head'], _, text = text.partition('\n')
+        _manifest_header(where, m['head'])
+    if text.strip():
+        try: cols = parse_manifest(m['head'] + '\n' + text, where)
+        except UdkmFormatError:                          # the whole manifest, for the line numbers in the error
+            parse_manifest(_scan_manifest_text(folder, m['at'] + end), where); raise
+        m['cols'] = cols if m['cols'] is None else {k: np.concatenate([m['cols'][k], v]) for k, v in cols.items()}
+    m['at'] += end
+    return m['cols']
+
+def _scan_manifest_text(folder, n):
+    return folder.read('manifest.dat', what='manifest')[:n].decode('utf-8', errors='replace')
+
+# %% ../nbs/05_udkm.ipynb #f2a52853
+def _frames_from(folder, start, stop, state):
+    "The complete frames of rows `start`, `start+1`, ... before `stop`, each read once; (frames, why they stop early)."
+    shape, out, layouts = state.get('shape'), None, state.setdefault('layouts', LayoutReader())
+    for i in range(start, stop):
+        name = FRAME_NAME.format(i); where = f'{folder.url(name)} (manifest row {i})'
+        try: buf = folder.read(name, i)
+        except UdkmFormatError: return out[:i - start] if out is not None else None, f'{where}: not written yet'
+        try:
+            if out is None:
+                img = decode_frame(buf, None if shape is None else np.empty(shape, state['dtype']), where, layouts)
+                state['shape'], state['dtype'] = img.shape, img.dtype
+                out = np.empty((stop - start, *img.shape), img.dtype); out[0] = img
+            else: decode_frame(buf, out[i - start], where, layouts)
+        except UdkmFormatError as e:
+            if 'truncated' not in str(e) and 'unreadable' not in str(e): raise
+            return out[:i - start] if out is not None else None, f'{where}: still being written'
+        _count_read(1, len(buf))
+    return out, None
+
+def _udkm_follow_rows(self, start:int, # the first row wanted
+                      state:dict, # the follower's bookkeeping for this scan
+                      limit:int=256 # rows at most
+                     )->LiveRows:
+    "The rows from `start` on whose manifest line and frame are complete, each frame read once (see `nx5d.live`)."
+    folder = self.folder
+    if state.get('plan') is None: state['plan'] = udkm_plan(folder)
+    total, planned = state['plan'] or (None, None)
+    cols = _manifest_rows(folder, state)
+    nrows = 0 if cols is None else len(next(iter(cols.values())))
+    frames, waiting = _frames_from(folder, start, min(nrows, start + limit), state) if nrows > start else (None, None)
+    k = 0 if frames is None else len(frames)
+    if not k: return LiveRows(None, False, total, planned, waiting)
+    ds = xr.Dataset({c: ('index', v[start:start + k]) for c, v in cols.items()})
+    ds['images'] = (('index', 'w', 'h'), frames)
+    ds.attrs.update(scan_path=folder.url(), frame_shape=list(state['shape']), reduce=1, reduce_mode='stride',
+                    pixel_scale=1.0, pixel_offset=0.0)
+    return LiveRows(ds, total is not None and start + k >= total, total, planned, waiting)
+
+def _udkm_follow_settings(self, spice:dict # the scan's spice view
+                         ):
+    "The settings `_cook` uses: the spice `settings`, else the geometry in `parameters.txt` (with a warning)."
+    settings = spice.get('settings')
+    if settings is None:
+        found = parameters_settings(self.folder)
+        if found:
+            warnings.warn(f'no spice `settings` for scan {self.key}: cooking with the geometry in its '
+                          f'parameters.txt ({", ".join(f"{k}={v}" for k, v in found.items())}) and the defaults of '
+                          f'nx5d.rsm.RsmSettings for the rest; seed them with proposal.spice.seed("settings", ...)')
+            settings = found
+    return rsm_settings(settings, defaults=UDKM_RSM_DEFAULTS)
+
+def _udkm_follow_finish(self, out):
+    "What `cook_rsm` adds to the engine's maps: the unit of `Delay`."
+    if 'Delay' in out.dims and 'units' not in out.Delay.attrs: out.Delay.attrs['units'] = 'ps'
+    return out
+
+UdkmDataScan.follow_rows, UdkmDataScan.follow_settings, UdkmDataScan.follow_finish = _udkm_follow_rows, _udkm_follow_settings, _udkm_follow_finish
 
 # %% ../nbs/05_udkm.ipynb #a5c838ad
 from .formats import documents

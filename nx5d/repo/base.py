@@ -506,3 +506,22 @@ def _scan_quicklook(self, roi=None, # region of interest: `{'w': slice, 'h': sli
     from nx5d.quicklook import quicklook
     return quicklook(self.raw, roi=roi, images=images)
 DataScanBase.quicklook = _scan_quicklook
+
+# %% ../../nbs/01_repo_base.ipynb #2c45dfa1
+def _scan_follow(self, poll:float=1.0, # seconds from one look at the files to the next
+                 idle:float=30.0, # stop after this long without a new frame
+                 **kw # `plot`, `limit`, `workers` (see `nx5d.live.Follow`)
+                ):
+    "Follow this scan while it is measured: its cooked maps each time frames were added (see *Live following*)."
+    from nx5d.live import follow
+    return follow(self, poll, idle, **kw)
+DataScanBase.follow = _scan_follow
+
+def _proposal_follow(self, poll:float=1.0, # seconds between listings
+                     idle:float=None, # stop after this long without a new scan (None: never)
+                     existing:bool=False # also yield the scans listed now, first
+                    ):
+    "Yield each scan of this proposal as it starts (a key its listing did not have), see *Live following*."
+    from nx5d.live import follow_proposal
+    return follow_proposal(self, poll, idle, existing)
+DataProposalBase.follow = _proposal_follow

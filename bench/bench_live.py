@@ -1,0 +1,163 @@
+#!/usr/bin/env python
+"""Benchmark of live following (nx5d.live) on a full-size UDKM PXS scan (5,187 frames of 195x487 int32, deflate TIFFs).
+
+Another process measures the scan (`nx5d.live.replay_udkm`: for each frame its manifest line, then its TIFF) at
+`--rate` frames per second into a new scan folder, while this process follows it with `scan.follow(poll=--poll)`:
+
+(a) latency: for each frame, the time from its landing on disk (the writer notes when its line and its TIFF are both
+    written) to the first result that holds it (`Follow.history`); median and max, and without the frames of the
+    first result (which waits for the start-up). Target: <= poll + 100 ms.
+(b) CPU per followed frame (this process's CPU time while following, all threads, divided by the frames; with and
+    without the start-up: imports, the pixel mappings of the 21 angle sets, the first result), split into reading
+    and decoding the new rows, adding them to the maps (the engine) and making the results; against, in the same
+    process after following (medians of `--repeat` rounds): just decoding the frames (`nx5d.tiff.read_frame` into one
+    reused array), loading them (`fs_load_data(lazy=False)`, issue 12's baseline) and cooking the finished scan in
+    one go (`scan.cooked`, from the lazy raw; one round). Target: <= 2x decoding.
+
+    PYTHONPATH=. python bench/bench_live.py [--data DIR] [--rate 50] [--poll 1.0] [--repeat 3] [--frames N] [--idle S]
+
+Without `--data`, the finished scan is generated into a temporary folder (about 40 MB, removed afterwards); with
+`--data DIR` it is generated there once and reused. The machine load (`os.getloadavg`) is printed at the start and
+the end: the writer is a process of its own, so on a busy machine latency suffers first.
+"""
+import argparse, json, os, shutil, statistics, subprocess, sys, tempfile, time, warnings
+from pathlib import Path
+
+import numpy as np
+
+SCAN = Path('20210205') / '091726'
+
+
+def ensure_data(root):
+    from nx5d.udkm import make_scan, ScanSpec
+    scan = Path(root) / SCAN
+    if (scan / 'manifest.dat').exists() and len(os.listdir(scan)) == ScanSpec().n_frames + 2: return scan
+    if scan.exists(): shutil.rmtree(scan)
+    make_scan(scan, ScanSpec(), progress=False)
+    return scan
+
+
+def load():
+    return ' '.join(f'{x:.2f}' for x in os.getloadavg())
+
+
+def writer(src, dst, rate, frames, log):
+    "The replaying writer, in a process of its own."
+    code = ('import sys, json; from nx5d.live import replay_udkm; a = json.loads(sys.argv[1]); '
+            'replay_udkm(a["src"], a["dst"], rate=a["rate"], frames=a["frames"], log=a["log"])')
+    args = json.dumps(dict(src=str(src), dst=str(dst), rate=rate, frames=frames, log=str(log)))
+    return subprocess.Popen([sys.executable, '-c', code, args])
+
+
+def phases():
+    "CPU time spent in the phases of following, counted by wrapping the methods that do them (this process only)."
+    from nx5d.udkm import UdkmDataScan
+    from nx5d import rsm
+    spent = {'reading and decoding rows': 0.0, 'adding them to the maps (engine)': 0.0, 'making results': 0.0}
+    def wrap(owner, name, key):
+        fn = getattr(owner, name)
+        def timed(*a, **k):
+            c = time.process_time()
+            try: return fn(*a, **k)
+            finally: spent[key] += time.process_time() - c
+        setattr(owner, name, timed)
+    wrap(UdkmDataScan, 'follow_rows', 'reading and decoding rows')
+    wrap(rsm.RsmAccumulator, 'add_data', 'adding them to the maps (engine)')
+    wrap(rsm.RsmAccumulator, 'result', 'making results')
+    return spent
+
+
+def follow(dst_root, poll, idle):
+    "Follow the scan being written: (follower, proposal, CPU s in all, CPU s after the first result, frames then)."
+    from nx5d.udkm import UdkmRepository, ScanSpec
+    spec = ScanSpec()
+    prop = UdkmRepository(f'file://{dst_root}/{{proposal}}/{{scan}}', spice_url='')[SCAN.parts[0]]
+    prop.spice.seed('settings', img_center=list(spec.center), img_distance=spec.distance, energy=spec.energy,
+                    pixel_size=spec.pixel, grid_size=[80, 150])
+    while not (Path(dst_root) / SCAN / 'manifest.dat').exists(): time.sleep(0.01)
+    c0 = time.process_time()
+    f = prop.refresh()[SCAN.parts[1]].follow(poll=poll, idle=idle)
+    c1 = f1 = None
+    for res in f:
+        if c1 is None: c1, f1 = time.process_time(), f.frames
+    c2 = time.process_time()
+    return f, prop, c2 - c0, c2 - c1, f.frames - f1
+
+
+def cpu_per_frame(fn, n, repeat):
+    "Median CPU seconds per frame of `fn()` over `repeat` rounds (and the rounds)."
+    out = []
+    for _ in range(repeat):
+        c = time.process_time(); fn(); out.append((time.process_time() - c) / n)
+    return statistics.median(out), out
+
+
+def baselines(scan_dir, prop, n, repeat):
+    "CPU per frame: decoding (read_frame into a reused array), loading (fs_load_data, eager), cooking in one go."
+    from nx5d.udkm import fs_load_data
+    from nx5d.tiff import read_frame, LayoutReader
+    paths = [f'{scan_dir}/image{i:05d}.tiff' for i in range(n)]
+    def decode():
+        out, lr = np.empty((195, 487), np.int32), LayoutReader()
+        for p in paths: read_frame(p, out, layouts=lr)
+    def cooked():
+        with warnings.catch_warnings():
+            warnings.simplefilter('ignore')
+            prop.refresh()[SCAN.parts[1]].refresh().cooked
+    return {'decoding': cpu_per_frame(decode, n, repeat),
+            'loading (fs_load_data, eager)': cpu_per_frame(lambda: fs_load_data(scan_dir, lazy=False, progress=False), n, repeat),
+            'cooking the finished scan (scan.cooked)': cpu_per_frame(cooked, n, 1)}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    ap.add_argument('--data', default=None, help='folder for the finished scan (generated once, reused)')
+    ap.add_argument('--rate', type=float, default=50.0, help='frames per second the writer measures (default 50)')
+    ap.add_argument('--poll', type=float, default=1.0, help='seconds between looks at the files (default 1)')
+    ap.add_argument('--repeat', type=int, default=3, help='rounds of the baselines (default 3)')
+    ap.add_argument('--frames', type=int, default=None, help='measure only this many frames (default all 5,187)')
+    ap.add_argument('--idle', type=float, default=None, help='seconds without a frame that end following (default 30; 3 with --frames)')
+    a = ap.parse_args()
+    a.idle = a.idle if a.idle is not None else (3.0 if a.frames else 30.0)
+    print(f'load at start: {load()} ({os.cpu_count()} cores)', flush=True)
+    tmp = Path(tempfile.mkdtemp(prefix='nx5d-bench-live-'))
+    try:
+        src = ensure_data(a.data or tmp / 'finished')
+        live = tmp / 'live'
+        (live / SCAN.parts[0]).mkdir(parents=True)
+        log = tmp / 'landed.json'
+        for p in sorted(src.iterdir()): p.read_bytes()                       # warm page cache for the writer
+        import nx5d.live, xarray, xrayutilities                              # noqa: F401 (imported before the clock)
+        spent = phases()
+        w = writer(src, live / SCAN, a.rate, a.frames, log)
+        with warnings.catch_warnings():
+            warnings.simplefilter('ignore')
+            f, prop, cpu_all, cpu_steady, n_steady = follow(live, a.poll, a.idle)
+        assert w.wait() == 0, 'the writer failed'
+        landed = json.loads(log.read_text())
+        times = np.array([t for t, _ in f.history]); held = np.array([n for _, n in f.history])
+        first = np.searchsorted(held, np.arange(len(landed)) + 1)
+        lat = times[first] - np.array(landed)
+        later = lat[first > 0]
+        print(f'followed {f.frames} frames written at {a.rate:g}/s, poll {a.poll:g} s: {len(f.history)} results, '
+              f'{f.stats["recooks"]} re-cooks, {f.stats["waits"]} polls waited for a frame being written')
+        print(f'(a) latency frame on disk -> in a result: median {1e3 * np.median(lat):.0f} ms, max {1e3 * lat.max():.0f} ms; '
+              f'after the first result: median {1e3 * np.median(later):.0f} ms, 95th percentile '
+              f'{1e3 * np.percentile(later, 95):.0f} ms, max {1e3 * later.max():.0f} ms (target <= {1e3 * a.poll + 100:.0f} ms)')
+        per = {k: v / f.frames for k, v in spent.items()}
+        base = baselines(live / SCAN, prop, f.frames, a.repeat)
+        dec = base['decoding'][0]
+        print(f'(b) CPU per frame, following: {1e3 * cpu_all / f.frames:.3f} ms with start-up ({cpu_all / f.frames / dec:.1f}x decoding), '
+              f'{1e3 * cpu_steady / max(n_steady, 1):.3f} ms after the first result '
+              f'({cpu_steady / max(n_steady, 1) / dec:.1f}x decoding; target <= 2x)')
+        print('    of which ' + ', '.join(f'{k} {1e3 * v:.3f} ms' for k, v in per.items()))
+        for k, (m, rounds) in base.items():
+            print(f'    {k}: {1e3 * m:.3f} ms (rounds {", ".join(f"{1e3 * r:.3f}" for r in rounds)}); '
+                  f'following with start-up = {cpu_all / f.frames / m:.2f}x this')
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+        print(f'load at end: {load()}')
+
+
+if __name__ == '__main__':
+    main()
