@@ -3,8 +3,10 @@
 
 (a) cooking frames held in memory, at reduce 1 and 2, in this process, variants run in interleaved rounds:
     - bare xrayutilities: Ang2Q.area once per distinct angle, one fixed-range FuzzyGridder2D per delay, frames in
-      memory (at reduce 1 each made float with NaN dead pixels as it is gridded; at reduce 2 binned beforehand by
-      block means in float64, not timed; "+binning" bins them in the run with nx5d.udkm.bin_frames, float32);
+      memory, each made float with NaN dead pixels as it is gridded, and at reduce 2 binned there too (block means of
+      the valid pixels, float64) - the binning is timed: the engine starts from the same raw frames and bins them
+      itself, so the baseline must too; ", fast binning" bins all frames at once beforehand with
+      nx5d.udkm.bin_frames (float32), also timed);
     - engine, first cook: mapping cache and detector extents emptied first, so it builds its 21 mappings;
     - engine, re-cook: the mappings cached (what a spice change of monitor, mask or corrections costs);
     - engine with gridder='xrayutilities': the same streaming, xrayutilities' gridders (the old cook_rsm's way).
@@ -48,7 +50,7 @@ def peak_rss_gb():
         if line.startswith('VmHWM:'): return int(line.split()[1]) / 2**20
 
 
-def variants(scan, reduce, light=False):
+def variants(scan, reduce):
     "name -> function cooking the scan from frames in memory; plus a reference map for the comparison."
     import xrayutilities as xu
     from nx5d import rsm
@@ -58,20 +60,18 @@ def variants(scan, reduce, light=False):
     grid = rsm.accumulator_for(raw, s).grid
     frames, theta, delay = raw.images.values, raw.Theta.values, raw.Delay.values
     geo = rsm.RsmGeometry(s, rsm.Detector.of(raw), grid)
-    def binned(fast=False):
-        "Frames as xrayutilities wants them: float, dead pixels NaN, binned by block means (fast: nx5d's bin_frames, float32)."
-        if reduce == 1: return None                                            # converted frame by frame in `bare`
-        if fast: return bin_frames(frames, reduce, 'mean')                      # NaN where a block has no valid pixel
-        return bin_frames(np.where(frames < 0, np.nan, frames.astype(np.float64)), reduce, 'mean', masked=False)
-    fb = binned() if reduce > 1 and not light else None
+    def frame(i):
+        "Frame i as xrayutilities wants it: float, dead pixels NaN; at reduce > 1 binned by the means of each block's valid pixels."
+        x = np.where(frames[i] < 0, np.nan, frames[i].astype(np.float64))
+        return x if reduce == 1 else bin_frames(x[None], reduce, 'mean', masked=False)[0]
     def bare(f=None):
-        f = fb if f is None else f
+        "Frames converted (and binned) one by one as they are gridded - part of the timed work - or taken from `f`."
         qs = {t: geo.hxrd.Ang2Q.area(t, 2 * t)[1:] for t in np.unique(theta)}
         out = []
         for d in np.unique(delay):
             g = xu.FuzzyGridder2D(*grid.sizes); g.dataRange(*grid.ranges[0], *grid.ranges[1], fixed=True); g.KeepData(True)
             for i in np.flatnonzero(delay == d):
-                g(*qs[theta[i]], np.where(frames[i] < 0, np.nan, frames[i].astype(np.float64)) if f is None else f[i])
+                g(*qs[theta[i]], frame(i) if f is None else f[i])
             m = g.data; m[g._gnorm == 0] = np.nan; out.append(m)
         return np.array(out)
     def first():
@@ -81,7 +81,7 @@ def variants(scan, reduce, light=False):
            'engine, first cook': first,
            'engine, re-cook': lambda: rsm.cook(raw, s, progress=False).qdata.values,
            'engine, xrayutilities gridders': lambda: rsm.cook(raw, rsm.rsm_settings(s, gridder='xrayutilities'), progress=False).qdata.values}
-    if reduce > 1: out['bare xrayutilities +binning'] = lambda: bare(binned(fast=True))
+    if reduce > 1: out['bare xrayutilities, fast binning'] = lambda: bare(bin_frames(frames, reduce, 'mean'))   # all at once, float32
     return out, raw
 
 
@@ -150,7 +150,7 @@ def child(mode, scan, reduce):
     if mode == 'files to maps': cook_rsm(fs_load_data(scan), dict(SETTINGS, reduce=reduce), progress=False)
     elif mode == 'decode': fs_load_data(scan, lazy=False, progress=False)
     else:
-        fns, _ = variants(scan, reduce, light=True)
+        fns, _ = variants(scan, reduce)
         t = time.perf_counter(); fns[mode]()
     print(json.dumps({'wall': time.perf_counter() - t, 'rss_gb': peak_rss_gb()}))
 

@@ -77,7 +77,8 @@ def quicklook(raw, # a scan's raw data with frames on (index, w, h)
 # %% ../nbs/12_quicklook.ipynb #04d888c7
 def plot_quicklook(ql, # a `quicklook` result
                    x:str=None, # coordinate for the horizontal axis (default: the first on `index`, else `index`)
-                   title:str='' # figure title
+                   title:str='', # figure title
+                   dpi:int=80 # figure resolution (dots per inch)
                   ):
     "Sum and maximum against `x`, and the centre-of-mass track on the detector (matplotlib figure)."
     import matplotlib.pyplot as plt
@@ -85,7 +86,7 @@ def plot_quicklook(ql, # a `quicklook` result
     dim = ql['sum'].dims[0]
     x = x or next(iter(ql.coords), None)
     xs = ql[x].values if x else np.arange(ql.sizes[dim])
-    fig, (a1, a2) = plt.subplots(1, 2, figsize=(9, 3.4))
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(9, 3.4), dpi=dpi)
     a1.plot(xs, ql['sum'], 'o-', label='sum'); a1.set_xlabel(x or dim); a1.set_ylabel('sum (counts)')
     b = a1.twinx(); b.plot(xs, ql['max'], 's--', color='C1', label='max'); b.set_ylabel('max (counts)', color='C1')
     t = a2.scatter(ql.com_h, ql.com_w, c=xs, cmap='viridis')

@@ -4,9 +4,9 @@
 
 # %% auto #0
 __all__ = ['LAYOUTS', 'TREE', 'NEXUS_ENTRIES', 'NEXUS_LAYOUTS', 'SPEC_MOTORS', 'SPEC_FRAMES', 'RangeRequestHandler',
-           'http_server', 's3_options', 's3_server', 'upload_tree', 'make_layouts', 'nexus_frames', 'frame_counters',
-           'make_nexus', 'spec_file_header', 'spec_scan', 'pilatus_frames', 'pilatus_sums', 'write_pilatus',
-           'make_spec_files']
+           'http_server', 's3_options', 's3_server', 'upload_tree', 'make_layouts', 'bragg_angle', 'bragg_frames',
+           'xu_map', 'nexus_frames', 'frame_counters', 'make_nexus', 'spec_file_header', 'spec_scan', 'pilatus_frames',
+           'pilatus_sums', 'write_pilatus', 'make_spec_files', 'make_spec_bragg']
 
 # %% ../nbs/90_testing.ipynb #f9c6edc6
 import os, re, io, time, socket, logging, threading, contextlib, functools, urllib.request
@@ -170,6 +170,66 @@ def make_layouts(root:str, # folder to fill
         out[name] = f'file://{os.path.abspath(base)}/{pat}'
     return out
 
+# %% ../nbs/90_testing.ipynb #8467b811
+def bragg_angle(q:float, # |q| of the reflection (1/Å)
+                energy:float=8048.0 # photon energy (eV)
+               )->float:
+    "The Bragg angle Θ (degrees) of a reflection at |q|: sin Θ = |q| / 2k."
+    from nx5d.udkm import wavevector
+    return float(np.degrees(np.arcsin(q / (2 * wavevector(energy)))))
+
+def bragg_frames(thetas, # sample angle Θ of each frame (degrees)
+                 two_thetas, # detector angle 2Θ of each frame (degrees), or one for all
+                 shape:tuple=(40, 60), # detector rows, columns
+                 center:tuple=None, # pixel hit by the direct beam at zero angles (default: the middle)
+                 q_peak:tuple=(0.0, 0.008, 2.6017), # the peak (qx, qy, qz) in the sample frame (1/Å)
+                 widths:tuple=(0.01, 0.006, 0.008), # its Gaussian σ along qx, qy, qz (1/Å)
+                 peak:float=200.0, # expected counts per pixel at its maximum
+                 background:float=0.05, # expected background counts per pixel
+                 monitor=None, # monitor reading per frame: intensity ∝ monitor / its mean (None: steady)
+                 distance:float=680.0, # sample–detector distance (mm)
+                 pixel:float=0.172, # pixel size (mm)
+                 energy:float=8048.0, # photon energy (eV)
+                 seed:int=0 # random seed
+                )->np.ndarray:
+    "`int32` Pilatus frames of a Bragg peak at `q_peak` in the seed's geometry: Poisson counts, a module gap −1, dead pixels −2."
+    from nx5d.udkm import pixel_q
+    th = np.asarray(thetas, float).reshape(-1)
+    tth = np.broadcast_to(np.asarray(two_thetas, float), th.shape)
+    center = center if center is not None else ((shape[0] - 1) / 2, (shape[1] - 1) / 2)
+    scale = np.ones(len(th)) if monitor is None else np.asarray(monitor, float) / np.mean(monitor)
+    rng, out = np.random.default_rng(seed), np.empty((len(th), *shape), np.int32)
+    for i in range(len(th)):
+        q = pixel_q(th[i], tth[i], shape, center, distance, pixel, energy)
+        g = sum(((a - b) / s)**2 for a, b, s in zip(q, q_peak, widths))
+        out[i] = rng.poisson(scale[i] * (peak * np.exp(-0.5 * g) + background))
+    out[:, :, shape[1] // 3] = -1                # a module gap
+    out[:, 3, 5] = out[:, shape[0] - 2, shape[1] - 7] = -2     # dead pixels
+    return out
+
+# %% ../nbs/90_testing.ipynb #82290ba1
+def xu_map(frames:np.ndarray, # frames (n, rows, columns), dead pixels negative
+           sample_angles, # Θ per frame (degrees)
+           detector_angles, # 2Θ per frame, or one for all (degrees)
+           settings:dict, # `img_center`, `img_distance`, `pixel_size` (one number) and `energy`, as spice gives them
+           cooked, # a cooked 2-D map (`nx5d.rsm.cook`): its grid is used
+           scale=None # a factor per frame (None: 1)
+          )->np.ndarray:
+    "xrayutilities' (qy, qz) map of `frames` on the grid of `cooked`: Ang2Q.area in the seed's geometry, one FuzzyGridder2D."
+    import json, xrayutilities as xu
+    en = settings['energy']
+    hx = xu.HXRD([1, 0, 0], [0, 1, 0], qconv=xu.experiment.QConversion(['y-'], ['y-'], [1, 0, 0], en=en), en=en)
+    hx.Ang2Q.init_area('y-', 'z+', *settings['img_center'], *frames.shape[1:], distance=settings['img_distance'],
+                       pwidth1=settings['pixel_size'], pwidth2=settings['pixel_size'])
+    th = np.asarray(sample_angles, float)
+    qx, qy, qz = hx.Ang2Q.area(th, np.broadcast_to(np.asarray(detector_angles, float), th.shape))
+    f = np.where(frames < 0, np.nan, frames.astype(float)) * (1.0 if scale is None else np.asarray(scale, float)[:, None, None])
+    r = json.loads(cooked.attrs['rsm_settings'])
+    g = xu.FuzzyGridder2D(*r['grid_size']); g.dataRange(*r['q_range'][0], *r['q_range'][1], fixed=True)
+    g(qy, qz, f)
+    m = g.data; m[g._gnorm == 0] = np.nan
+    return m
+
 # %% ../nbs/90_testing.ipynb #c581d60c
 def nexus_frames(n:int, # frames
                  shape:tuple=(12, 16), # detector pixels (w, h)
@@ -229,8 +289,11 @@ def _stamp(i, minutes=0): return f'2024-03-{1 + i % 28:02d}T10:{minutes:02d}:00+
 def _series(spec, seed):
     "The per-point values of an entry as written: motors, counters (a counter may hold `extra` values more)."
     rng, n = np.random.default_rng([seed, spec['scan']]), spec['points']
-    out = {m: np.round(np.linspace(i, i + 1, n), 4) for i, m in enumerate(spec.get('motors', ()))}
-    for c in spec.get('counters', ('ct01',)): out[c] = rng.poisson(1000, n + spec.get('extra', 0)).astype('int64')
+    pos = spec.get('positions', {})
+    out = {m: np.asarray(pos[m], float) if m in pos else np.round(np.linspace(i, i + 1, n), 4) for i, m in enumerate(spec.get('motors', ()))}
+    for c in spec.get('counters', ('ct01',)):
+        m = n + spec.get('extra', 0)
+        out[c] = np.round(rng.uniform(0.8e5, 1.2e5, m)) if c == spec.get('monitor') else rng.poisson(1000, m).astype('int64')
     return out
 
 def _resizable(g, name, data):
@@ -251,7 +314,7 @@ def _put_series(ent, meas, name, values, motor, layout):
 
 def _put_scalars(ent, spec, series, layout):
     "Motor positions before (and after) the scan: Sardana's pre-scan snapshot, Bliss' positioner groups."
-    start = {**_SNAPSHOT, **{m: (series[m][0] if len(series[m]) else 0.0) for m in spec.get('motors', ())}}
+    start = {**_SNAPSHOT, **spec.get('snapshot', {}), **{m: (series[m][0] if len(series[m]) else 0.0) for m in spec.get('motors', ())}}
     ins = ent['instrument']
     if layout == 'sardana': grp = _nx(ent['measurement'].create_group('pre_scan_snapshot'), 'NXcollection')
     else:
@@ -296,6 +359,14 @@ def _put_plot(ent, spec, layout):
         for m, a in zip(spec['motors'], names): plot[a] = h5py.SoftLink(f'{ent.name}/measurement/{m}')
 
 # %% ../nbs/90_testing.ipynb #f70a9d6f
+def _bragg(spec, series, shape, seed):
+    "Frames of the Bragg peak `spec['bragg']` describes: its `sample`/`detector` angles name series or snapshot values."
+    b, snap = dict(spec['bragg']), spec.get('snapshot', {})
+    angle = lambda name: series[name] if name in series else snap[name]
+    mon = series.get(spec.get('monitor')) if spec.get('monitor') else None
+    return bragg_frames(angle(b.pop('sample')), angle(b.pop('detector')), shape, monitor=None if mon is None else mon[:spec['points']],
+                        seed=seed, **b)
+
 def _write_entry(f, spec, layout, folder, proposal, seed, shape):
     "Write one scan entry of `spec` into the open proposal file `f`; return what a reader must find in it."
     lay, scan, n = NEXUS_LAYOUTS[layout], spec['scan'], spec['points']
@@ -310,7 +381,7 @@ def _write_entry(f, spec, layout, folder, proposal, seed, shape):
     if layout == 'bliss': _nx(ins.create_group('positioners'), 'NXcollection')
     meas = _nx(ent.create_group('measurement'), 'NXcollection')
     series = _series(spec, seed)
-    frames = nexus_frames(n, shape, seed + scan) if spec.get('frames') else None
+    frames = (_bragg(spec, series, shape, seed + scan) if 'bragg' in spec else nexus_frames(n, shape, seed + scan)) if spec.get('frames') else None
     if frames is not None: series.update(frame_counters(frames))
     written = not (layout == 'bliss' and n == 0)                   # Bliss writes no data before the first point
     if written:
@@ -487,3 +558,35 @@ def make_spec_files(root:str, # folder to write into (created)
     broken, here = _broken_spec(root, shape), os.path.abspath(root)
     return {'url': f'file://{here}/{{proposal}}.spec#{{scan}}', 'url_noext': f'file://{here}/noext/{{proposal}}#{{scan}}',
             'file': f'{here}/sample7.spec', 'broken': broken, 'keys': ['1', '2', '3', '3.2', '4', '5'], **held}
+
+# %% ../nbs/90_testing.ipynb #e2022e7e
+def make_spec_bragg(root:str, # folder to write into (created)
+                    points:int=33, # points of the rocking scan
+                    shape:tuple=(40, 60), # detector rows, columns
+                    q_peak:tuple=(0.0, 0.008, 2.6017), # the Bragg peak (qx, qy, qz), 1/Å
+                    seed:int=0 # random seed
+                   )->dict:
+    "Write `bragg.spec` (a rocking scan, a θ–2θ scan, an aborted scan) with Pilatus frames of a Bragg peak; return URL and truth."
+    rng, th_b = np.random.default_rng([seed, 7]), bragg_angle(float(np.linalg.norm(q_peak)))
+    tth_b, center = round(2 * th_b, 4), ((shape[0] - 1) / 2, (shape[1] - 1) / 2)
+    th1 = np.round(np.linspace(th_b - 0.4, th_b + 0.4, points), 4)
+    mon1 = np.round(rng.uniform(0.8e5, 1.2e5, points))
+    th2 = np.round(np.linspace(th_b - 0.3, th_b + 0.3, 25), 4)
+    f1 = bragg_frames(th1, tth_b, shape, center, q_peak, monitor=mon1, seed=seed)
+    f2 = bragg_frames(th2, 2 * th2, shape, center, q_peak, seed=seed + 1)
+    write_pilatus(root, 'bragg', 1, f1); write_pilatus(root, 'bragg', 2, f2)
+    s1, m1 = pilatus_sums(f1)
+    rows1 = [(t, 100 + i, 0.1, m, int(s), int(x), int(s // 100)) for i, (t, m, s, x) in enumerate(zip(th1, mon1, s1, m1))]
+    rows2 = [(t, 2 * t, 200 + i, 0.1, 1e5, int(s // 100)) for i, (t, s) in enumerate(zip(th2, pilatus_sums(f2)[0]))]
+    pos = lambda th: [(tth_b, th, 0.0, 0.0), (0.0, 0.0, 1.5)]
+    text = (spec_file_header('/home/specuser/data/bragg.spec')
+            + spec_scan(1, f'ascan  th {th1[0]} {th1[-1]} {points - 1} 0.1', ['Theta', 'Epoch', 'Seconds', 'Monitor', 'pil_sum', 'pil_max', 'Detector'], rows1, positions=pos(th1[0]))
+            + spec_scan(2, f'a2scan  th {th2[0]} {th2[-1]} tth {2 * th2[0]} {2 * th2[-1]} 24 0.1', ['Theta', 'Two Theta', 'Epoch', 'Seconds', 'Monitor', 'Detector'], rows2, positions=pos(th2[0]))
+            + spec_scan(3, f'ascan  th {th1[0]} {th1[-1]} {points - 1} 0.1', ['Theta', 'Epoch', 'Seconds', 'Monitor', 'Detector'], [],
+                        positions=pos(th1[0]), comments=['Scan aborted after 0 points.']))
+    os.makedirs(root, exist_ok=True)
+    with open(f'{root}/bragg.spec', 'w') as f: f.write(text)
+    return {'url': f'file://{os.path.abspath(root)}/{{proposal}}.spec#{{scan}}', 'file': f'{os.path.abspath(root)}/bragg.spec',
+            'q_peak': tuple(q_peak), 'theta_bragg': th_b, 'two_theta': tth_b, 'frames1': f1, 'frames2': f2,
+            'theta1': th1, 'monitor1': mon1, 'theta2': th2,
+            'settings': {'img_center': list(center), 'img_distance': 680.0, 'pixel_size': 0.172, 'energy': 8048.0}}

@@ -59,6 +59,7 @@ def point_dim(arrs:dict, n:int)->str:
              for d in [_dims_from_document(a)] if d and len(d) == len(a.shape)}
     return named.pop() if len(named) == 1 else 'index'
 
+# %% ../../nbs/02a_astor.ipynb #e0200a4f
 def dims_for(name:str, a, n:int, point:str='index')->tuple:
     "Dimension names for array `a` called `name` in a scan of `n` points whose point axis is `point`."
     dims = _dims_from_document(a)
@@ -112,6 +113,7 @@ def array_path(a)->str:
     "Path of h5py/zarr array `a` inside its document."
     return a.name.lstrip('/') if isinstance(a, h5py.Dataset) else a.path
 
+# %% ../../nbs/02a_astor.ipynb #5b28a155
 def lazy_rows(a, # an h5py or zarr array
               chunk_bytes:int=64 << 20 # about this many bytes per dask chunk
              )->int:
