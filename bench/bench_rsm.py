@@ -36,7 +36,7 @@ def load(): return f'load average {os.getloadavg()[0]:.2f} ({os.cpu_count()} cor
 
 
 def ensure_data(root):
-    from nx5d.udkm import make_scan, ScanSpec
+    from nx5d.example import make_scan, ScanSpec
     scan = Path(root) / SCAN
     if (scan / 'manifest.dat').exists() and len(os.listdir(scan)) == ScanSpec().n_frames + 2: return scan
     if scan.exists(): shutil.rmtree(scan)

@@ -26,7 +26,7 @@ import numpy as np
 
 def make_data(root, n, loops):
     "A repository with `n` full-detector scans (different seeds and strains); reused if already there."
-    from nx5d.udkm import make_scan, ScanSpec, example_delays
+    from nx5d.example import make_scan, ScanSpec, example_delays
     prop = Path(root) / '20210205'
     keys = [f'{100000 + 1000 * i:06d}' for i in range(n)]
     spec0 = ScanSpec(delays=tuple(example_delays(12, 160.0)), loops=loops, extra=0)

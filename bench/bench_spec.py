@@ -72,7 +72,7 @@ def main():
         for f in (opened, images, reader): assert np.array_equal(f(), tifffile_loop())
         print(f'3. {a.points} Pilatus frames (195 x 487 int32, uncompressed) against tifffile.imread in a loop (target: at least 3x faster):')
         for name, f in [('scan opened, frames loaded: scan.refresh().raw.images.values', opened),
-                        ('frames of an opened scan: raw.images.values (dask: one task, one copy)', images),
+                        ('frames of an opened scan: raw.images.values (read straight into one array)', images),
                         ('the reader behind it: TiffStack[:]', reader)]:
             r, tn, tt = paired_ratio(f, tifffile_loop, a.repeat)
             print(f'   {name:72s} {tn*1e3:6.1f} ms vs {tt*1e3:6.1f} ms: {1/r:.2f}x faster')

@@ -16,7 +16,7 @@ from pathlib import Path
 def setup(root):
     "The example data the commands look at; returns the URLs and paths."
     import numpy as np
-    from nx5d.udkm import make_repository
+    from nx5d.example import make_repository
     from nx5d.storage import append
     from nx5d.spice import open_spice
     url = make_repository(Path(root) / 'udkm', 'small', progress=False)['url']

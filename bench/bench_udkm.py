@@ -32,7 +32,7 @@ def seed_loader(scan_path, reduce=1):
 
 
 def ensure_data(root):
-    from nx5d.udkm import make_scan, ScanSpec
+    from nx5d.example import make_scan, ScanSpec
     scan = Path(root) / SCAN
     if (scan / 'manifest.dat').exists() and len(os.listdir(scan)) == ScanSpec().n_frames + 2: return scan, None
     if scan.exists(): shutil.rmtree(scan)

@@ -114,8 +114,8 @@ def cmd_show(a, out)->int:
 
 # %% ../nbs/06_cli.ipynb #f62f6b97
 def cmd_demo(a, out)->int:
-    "`nx5d demo`: the UDKM example end to end (see `nx5d.udkm.demo`)."
-    from nx5d.udkm import demo
+    "`nx5d demo`: the UDKM example end to end (see `nx5d.example.demo`)."
+    from nx5d.example import demo
     if a.out is not None and os.path.exists(a.out) and not os.path.isdir(a.out):
         raise NotADirectoryError(f'{a.out} is a file, not a folder: give --out a folder for the example data')
     with contextlib.redirect_stdout(out):

@@ -4,20 +4,16 @@
 
 # %% ../nbs/05_udkm.ipynb #9bb29156
 from __future__ import annotations
-import os, re, io, sys, json, math, struct, warnings, tempfile, threading, importlib
+import os, re, io, json, math, warnings, threading, importlib
 from pathlib import Path
-from dataclasses import dataclass, asdict, fields, replace
-from concurrent.futures import ThreadPoolExecutor
-from typing import NamedTuple
+from dataclasses import dataclass
 
 # %% auto #0
 __all__ = ['TiffLayout', 'LayoutReader', 'tiff_layout', 'decode_into', 'read_frame', 'decode_frame', 'BIN_MODES', 'FRAME_NAME',
-           'HC_EV_ANGSTROM', 'MANIFEST_COLUMNS', 'UDKM_RSM_DEFAULTS', 'RSM_LABEL', 'UdkmFormatError', 'sanitize_column',
-           'parse_manifest', 'read_manifest', 'bin_frames', 'binned_shape', 'DetectorMap', 'read_stats', 'ScanFolder',
-           'fs_load_data', 'wavevector', 'pixel_q', 'example_delays', 'strain_truth', 'ScanSpec', 'make_scan',
-           'area_geometry', 'cook_rsm', 'peak_qz', 'recovered_strain', 'scan_summary', 'proposal_handle', 'scan_handle',
-           'parameters_settings', 'UdkmRepository', 'UdkmProposal', 'UdkmDataScan', 'udkm_plan', 'make_repository',
-           'plot_rsm', 'demo']
+           'UDKM_RSM_DEFAULTS', 'RSM_LABEL', 'UdkmFormatError', 'sanitize_column', 'parse_manifest', 'read_manifest',
+           'bin_frames', 'binned_shape', 'DetectorMap', 'read_stats', 'ScanFolder', 'UdkmFrames', 'fs_load_data',
+           'area_geometry', 'cook_rsm', 'scan_summary', 'proposal_handle', 'scan_handle', 'parameters_settings',
+           'UdkmRepository', 'UdkmProposal', 'UdkmDataScan', 'udkm_plan']
 
 # %% ../nbs/05_udkm.ipynb #3e0e0324
 import numpy as np
@@ -43,7 +39,7 @@ def sanitize_column(name:str # a column name from the manifest header
     "`name` without `[`, `]`, `%`, `/` and spaces (`'Crystal [ph/s]'` → `'Crystalphs'`)."
     return _COLUMN_JUNK.sub('', name.strip())
 
-# %% ../nbs/05_udkm.ipynb #d762bc93
+# %% ../nbs/05_udkm.ipynb #e346d589
 def _manifest_header(path, text):
     "Sanitised column names of the manifest's header line."
     lines = text.splitlines()
@@ -55,6 +51,7 @@ def _manifest_header(path, text):
     if dup: raise UdkmFormatError(f'{path}: duplicate column names after sanitising: {dup}')
     return names, lines
 
+# %% ../nbs/05_udkm.ipynb #9605b221
 def _parse_manifest_rows(path, names, lines):
     "Slow, careful parser: the rows of a manifest as a float array, with precise errors."
     rows = []
@@ -74,6 +71,7 @@ def _parse_manifest_rows(path, names, lines):
         rows.append(vals)
     return np.array(rows, dtype=np.float64).reshape(len(rows), len(names))
 
+# %% ../nbs/05_udkm.ipynb #d762bc93
 def parse_manifest(text:str, # the content of a `manifest.dat`
                    path='manifest.dat' # where it came from, for error messages
                   )->dict:
@@ -89,6 +87,7 @@ def parse_manifest(text:str, # the content of a `manifest.dat`
     if len(table) == 0: raise UdkmFormatError(f'{path}: the manifest has a header but no rows')
     return {n: table[:, k].copy() for k, n in enumerate(names)}
 
+# %% ../nbs/05_udkm.ipynb #c2284ff4
 def read_manifest(path # path of a `manifest.dat`
                  )->dict:
     "Columns of a UDKM manifest file as `{sanitised name: float64 array}`, one value per frame."
@@ -123,6 +122,7 @@ def _check_bin(reduce, mode):
     if mode not in BIN_MODES: raise ValueError(f"binning mode must be 'stride', 'sum' or 'mean', not {mode!r}")
     return reduce
 
+# %% ../nbs/05_udkm.ipynb #c8cdd354
 def _strided_sum(a, r, h, w, dt):
     "Sums of the `r`×`r` blocks of the 3-d stack `a` (first h·r rows, w·r columns) in `dt`: `r`² strided adds."
     rows = a[:, 0:h*r:r, :w*r].astype(dt)
@@ -131,6 +131,7 @@ def _strided_sum(a, r, h, w, dt):
     for j in range(1, r): out += rows[:, :, j::r]
     return out
 
+# %% ../nbs/05_udkm.ipynb #21ecde77
 def _block_sums(a, reduce, masked):
     "(sum of the valid pixels, number of valid pixels) of every complete `reduce`×`reduce` block of `a`."
     r, (H, W) = reduce, a.shape[-2:]
@@ -153,6 +154,7 @@ def _block_sums(a, reduce, masked):
         np.subtract.at(counts, at, vb.astype(np.int32))
     return sums.reshape(*lead, h, w), counts.reshape(*lead, h, w)
 
+# %% ../nbs/05_udkm.ipynb #560750f9
 def bin_frames(a:np.ndarray, # frames, last two axes are the detector
                reduce:int=1, # block size
                mode:str='sum', # 'stride' (every `reduce`-th pixel), 'sum' (counts of the block) or 'mean' (per pixel)
@@ -178,6 +180,7 @@ def binned_shape(shape, reduce=1, mode='sum'):
     if mode == 'stride': return tuple(-(-s // reduce) for s in shape)
     return tuple(s // reduce for s in shape)
 
+# %% ../nbs/05_udkm.ipynb #d3a44267
 @dataclass(frozen=True)
 class DetectorMap:
     "Affine map from (binned) pixel index to full-detector pixel coordinate: `full = scale*index + offset`."
@@ -215,6 +218,7 @@ def read_stats(reset:bool=False # set the counters back to zero (after reading t
 def _count_read(nframes, nbytes):
     with _STATS_LOCK: _READ_STATS['frames'] += nframes; _READ_STATS['bytes'] += nbytes
 
+# %% ../nbs/05_udkm.ipynb #41e6c78b
 class ScanFolder:
     "A scan folder on a local disk or behind an s3:// or http(s):// URL; pickles to its location and options."
     def __init__(self, location, # a path, a file:// URL, or an s3:// / http(s):// URL of the folder
@@ -322,118 +326,43 @@ def _frame_complete(folder, i):
     except UdkmFormatError: return False
     return True
 
-def _read_block(folder, rows, shape, dtype, reduce, mode, outdt, out=None):
-    "Read the frames of manifest `rows` from `folder` into `out` (or a new array of `outdt`), binned by `reduce`."
-    rows = list(rows)
-    if out is None: out = np.empty((len(rows), *binned_shape(shape, reduce, mode)), outdt)
-    tmp = np.empty(shape, dtype) if reduce != 1 else None
-    layouts, names = LayoutReader(), [FRAME_NAME.format(r) for r in rows]
-    bufs = None if folder.local else folder.read_many(names, rows)
-    nbytes = 0
-    for k, (name, r) in enumerate(zip(names, rows)):
-        buf = folder.read(name, r) if bufs is None else bufs[k]
-        if bufs is not None: bufs[k] = None
-        nbytes += len(buf)
-        where = f'{folder.url(name)} (manifest row {r})'
-        if tmp is None: decode_frame(buf, out[k], where, layouts)
-        else: out[k] = bin_frames(decode_frame(buf, tmp, where, layouts), reduce, mode)
-    _count_read(len(rows), nbytes)
-    return out
+# %% ../nbs/05_udkm.ipynb #5afba64e
+class UdkmFrames(tiff.FrameSource):
+    "The frames of a UDKM scan folder, binned while they are read: a `nx5d.tiff.FrameSource`."
+    def __init__(self, folder:ScanFolder, # where the frames are
+                 n:int, # number of frames (manifest rows whose frame is there)
+                 frame_shape:tuple, # (rows, columns) of a frame as written
+                 file_dtype, # pixel type of the files
+                 reduce:int=1, # bin `reduce`×`reduce` pixel blocks while reading
+                 mode:str='stride' # binning mode (see `bin_frames`)
+                ):
+        self.folder, self.frame_shape, self.file_dtype = folder, tuple(frame_shape), np.dtype(file_dtype)
+        self.reduce, self.mode = _check_bin(reduce, mode), mode
+        self.dtype = bin_frames(np.zeros((1, *self.frame_shape), self.file_dtype), self.reduce, mode).dtype
+        self.shape = (int(n), *binned_shape(self.frame_shape, self.reduce, mode))
 
-# %% ../nbs/05_udkm.ipynb #c45fd0aa
-def _blocks(n, chunk):
-    return [(s, min(s + chunk, n)) for s in range(0, n, chunk)]
+    def read_into(self, rows, # manifest rows
+                  out:np.ndarray # array to fill
+                 ):
+        "Read (concurrently, when remote), decode and bin the frames of manifest `rows` into `out`."
+        rows, names = list(rows), [FRAME_NAME.format(r) for r in rows]
+        tmp = np.empty(self.frame_shape, self.file_dtype) if self.reduce != 1 else None
+        layouts, bufs, nbytes = LayoutReader(), None if self.folder.local else self.folder.read_many(names, rows), 0
+        for k, (name, r) in enumerate(zip(names, rows)):
+            buf = self.folder.read(name, r) if bufs is None else bufs[k]
+            if bufs is not None: bufs[k] = None
+            nbytes += len(buf)
+            where = f'{self.folder.url(name)} (manifest row {r})'
+            if tmp is None: decode_frame(buf, out[k], where, layouts)
+            else: out[k] = bin_frames(decode_frame(buf, tmp, where, layouts), self.reduce, self.mode)
+        _count_read(len(rows), nbytes)
+        return out
 
-def _default_workers(): return max(1, min(8, os.cpu_count() or 1))
+    def __dask_tokenize__(self): return ('UdkmFrames', self.folder.__dask_tokenize__(), self.shape, self.frame_shape,
+                                         self.file_dtype.str, self.reduce, self.mode)
+    def __repr__(self): return f'UdkmFrames({self.folder.url()!r}, {self.shape[0]} frames of {self.shape[1:]} {self.dtype})'
 
-def _lazy_images(folder, n, shape, dtype, reduce, mode, chunk, outdt):
-    "Dask array of the first `n` frames in `folder`, one task per block of `chunk` frames (each task reads its own files)."
-    import dask
-    bshape = binned_shape(shape, reduce, mode)
-    name = 'udkm-frames-' + dask.base.tokenize(folder, n, shape, np.dtype(dtype).str, reduce, mode, chunk, np.dtype(outdt).str)
-    blocks = _blocks(n, chunk)
-    graph = {(name, i, 0, 0): (_read_block, folder, range(s, e), shape, dtype, reduce, mode, outdt)
-             for i, (s, e) in enumerate(blocks)}
-    whole = (folder, n, shape, dtype, reduce, mode, chunk, outdt)
-    return _frame_stack_class()(graph, name, (tuple(e - s for s, e in blocks), *((b,) for b in bshape)),
-                                meta=np.empty((0,) * 3, outdt), whole=whole)
-
-def _fill_frames(folder, n, shape, dtype, reduce, mode, chunk, outdt, workers=None, done=None):
-    "The first `n` frames in `folder` decoded into one preallocated array by a thread pool; `done(k)` after each block."
-    out = np.empty((n, *binned_shape(shape, reduce, mode)), outdt)
-    def job(se):
-        s, e = se
-        _read_block(folder, range(s, e), shape, dtype, reduce, mode, outdt, out=out[s:e])
-        if done is not None: done(e - s)
-    with ThreadPoolExecutor(workers or _default_workers()) as pool: list(pool.map(job, _blocks(n, chunk)))
-    return out
-
-def _eager_images(folder, n, shape, dtype, reduce, mode, chunk, outdt, workers, progress):
-    "The first `n` frames in `folder` in one array (`_fill_frames`), with a progress bar."
-    bar = _progress_bar(n, progress, 'frames')
-    try: return _fill_frames(folder, n, shape, dtype, reduce, mode, chunk, outdt, workers, bar.update)
-    finally: bar.close()
-
-# %% ../nbs/05_udkm.ipynb #c160d9fa
-def _read_whole(folder, n, shape, dtype, reduce, mode, chunk, outdt):
-    "All `n` frames, read as `lazy=False` reads them (threads, one preallocated array), without a progress bar."
-    return _fill_frames(folder, n, shape, dtype, reduce, mode, chunk, outdt)
-
-def _views(whole, s, e):
-    "Frames `s:e` of the array `whole`, as a view."
-    return whole[s:e]
-
-def _join_blocks(results):
-    "The frames from the block results: their common base array when they are its consecutive views, else a concatenation."
-    from dask.array.core import finalize
-    flat = [r for level in results for rr in level for r in rr]
-    base = flat[0].base if flat and isinstance(flat[0], np.ndarray) else None
-    if (base is not None and isinstance(base, np.ndarray) and base.flags.c_contiguous and len(base) == sum(map(len, flat))
-            and all(r.base is base for r in flat) and flat[0].ctypes.data == base.ctypes.data
-            and all(a.ctypes.data + a.nbytes == b.ctypes.data for a, b in zip(flat, flat[1:]))):
-        return base
-    return finalize(results)
-
-_FRAME_STACK = {}
-
-def _frame_stack_class():
-    "The dask array class of lazy frames (defined on first use: importing this module does not import dask)."
-    if 'cls' in _FRAME_STACK: return _FRAME_STACK['cls']
-    import dask.array as da
-    class FrameStack(da.Array):
-        "The frames of a scan: a dask array whose whole materialisation reads every frame straight into one array."
-        def __new__(cls, dask, name, chunks, meta=None, whole=None):
-            self = super().__new__(cls, dask, name, chunks, meta=meta)
-            self._whole = whole
-            return self
-        def __dask_optimize__(self, dsk, keys, **kw):
-            "Computed as a whole (only a final step asks for the blocks): one read into one array, blocks as views of it."
-            from dask.utils import ensure_dict
-            mine, graph = _flat_keys(self.__dask_keys__()), dict(ensure_dict(dsk))
-            if self._whole is None or set(_flat_keys(keys)) & set(mine) or not all(k in graph for k in mine):
-                return da.Array.__dask_optimize__(dsk, keys, **kw)    # blocks wanted as such (persist, to_delayed)
-            token = self.name + '-whole'
-            graph[token] = (_read_whole, *self._whole)
-            edges = np.cumsum((0,) + self.chunks[0]).tolist()
-            for k, s, e in zip(mine, edges[:-1], edges[1:]): graph[k] = (_views, token, s, e)
-            return graph
-        def __dask_postcompute__(self): return _join_blocks, ()
-    return _FRAME_STACK.setdefault('cls', FrameStack)
-
-def _flat_keys(keys):
-    "The keys in a nested list of dask keys, as a flat list."
-    out = []
-    for k in keys: out += _flat_keys(k) if isinstance(k, list) else [k]
-    return out
-
-# %% ../nbs/05_udkm.ipynb #424ad62e
-def _progress_bar(total, # steps of the work
-                  progress:bool=None, # None: when interactive; True/False: always/never
-                  unit='it', desc=None):
-    "A progress bar by nx5d's rule (`nx5d.progress.progress_bar`), cleared when done."
-    return progress_bar(total, progress, unit=unit, desc=desc)
-
-# %% ../nbs/05_udkm.ipynb #742dbd00
+# %% ../nbs/05_udkm.ipynb #e9decfc3
 def _scan_manifest(folder):
     "The manifest columns of a `ScanFolder`."
     try: raw = folder.read('manifest.dat', what='manifest')
@@ -443,6 +372,7 @@ def _scan_manifest(folder):
         raise
     return parse_manifest(raw.decode('utf-8', errors='replace'), folder.url('manifest.dat'))
 
+# %% ../nbs/05_udkm.ipynb #742dbd00
 def fs_load_data(scan_path, # scan folder: path, file:// URL, s3:// or http(s):// URL, or a `ScanFolder`
                  reduce:int=1, # bin frames by `reduce`×`reduce` pixel blocks while reading
                  *,
@@ -450,7 +380,7 @@ def fs_load_data(scan_path, # scan folder: path, file:// URL, s3:// or http(s):/
                  lazy:bool=True, # frames as a dask array (read on demand) instead of in memory
                  partial:bool=False, # load only the complete frames of a scan that is still being written
                  chunk:int=128, # frames per dask chunk / per reading task
-                 workers:int=None, # reading threads for `lazy=False` (default: CPU count, at most 8)
+                 workers:int=None, # reading threads (default: CPU count, at most 8)
                  progress:bool=None, # progress bar for `lazy=False` (None: when interactive)
                  storage_options:dict=None # fsspec options for remote URLs (endpoint, credentials, ...)
                 )->xr.Dataset:
@@ -468,179 +398,18 @@ def fs_load_data(scan_path, # scan folder: path, file:// URL, s3:// or http(s):/
     _count_read(1, len(buf))
     first = decode_frame(buf, None, f'{folder.url(FRAME_NAME.format(0))} (manifest row 0)')
     shape, dtype = first.shape, first.dtype
-    outdt = bin_frames(np.zeros((1, *shape), dtype), reduce, mode).dtype
-    if lazy: images = _lazy_images(folder, n, shape, dtype, reduce, mode, chunk, outdt)
-    else: images = _eager_images(folder, n, shape, dtype, reduce, mode, chunk, outdt, workers, progress)
+    source = UdkmFrames(folder, n, shape, dtype, reduce, mode)
+    if lazy: images = tiff.frame_stack(source, chunk, workers)
+    else:
+        bar = progress_bar(n, progress, unit='frames')
+        try: images = tiff.read_frames(source, workers=workers, block=chunk, done=bar.update)
+        finally: bar.close()
     ds = xr.Dataset({k: ('index', v[:n]) for k, v in cols.items()})
     ds['images'] = (('index', 'w', 'h'), images)
     dmap = DetectorMap().binned(reduce, mode)
     ds.attrs.update(scan_path=folder.url(), frame_shape=list(shape), reduce=int(reduce), reduce_mode=mode,
                     pixel_scale=dmap.scale, pixel_offset=dmap.offset)
     return ds
-
-# %% ../nbs/05_udkm.ipynb #94ea2106
-HC_EV_ANGSTROM = 12398.419843320026   # h·c in eV·Å
-
-def wavevector(energy:float # photon energy in eV
-              )->float:
-    "Vacuum wave vector $k = 2\\pi/\\lambda$ in 1/Å."
-    return 2 * np.pi * energy / HC_EV_ANGSTROM
-
-def _rot_about_minus_y(deg):
-    "Right-handed rotation about −y by `deg` (takes +x towards +z)."
-    a = np.radians(deg); c, s = np.cos(a), np.sin(a)
-    return np.array([[c, 0., -s], [0., 1., 0.], [s, 0., c]])
-
-def pixel_q(theta:float, # sample angle Θ (degrees)
-            two_theta:float, # detector arm angle 2Θ (degrees)
-            shape=(195, 487), # detector pixels (along −y, along +z)
-            center=(90.0, 300.0), # pixel hit by the direct beam at zero angles
-            distance:float=680.0, # sample–detector distance (mm)
-            pixel=0.172, # pixel size (mm), scalar or (along −y, along +z)
-            energy:float=8048.0 # photon energy (eV)
-           )->tuple:
-    "`(qx, qy, qz)` (1/Å, sample frame) of every detector pixel, from first principles with numpy."
-    p1, p2 = np.broadcast_to(np.asarray(pixel, float), (2,))
-    i = np.arange(shape[0], dtype=float)[:, None]; j = np.arange(shape[1], dtype=float)[None, :]
-    pos = np.stack(np.broadcast_arrays(np.full(shape, float(distance)), -(i - center[0]) * p1, (j - center[1]) * p2), -1)
-    kf = pos @ _rot_about_minus_y(two_theta).T
-    kf /= np.linalg.norm(kf, axis=-1, keepdims=True)
-    q = wavevector(energy) * (kf - np.array([1., 0., 0.]))
-    q = q @ _rot_about_minus_y(theta)            # rotate back into the sample frame (row vectors: q·R = Rᵀq)
-    return q[..., 0], q[..., 1], q[..., 2]
-
-# %% ../nbs/05_udkm.ipynb #5d217c56
-def example_delays(n:int=122, # number of delays
-                   t_max:float=320.0 # last delay (ps)
-                  )->np.ndarray:
-    "`n` pump-probe delays in ps: a few negative ones, then steps growing quadratically up to `t_max`."
-    neg = np.arange(-2 * min(5, max(1, n // 4)), 0, 2.0)
-    pos = np.round(t_max * np.linspace(0, 1, n - len(neg))**2, 3)
-    return np.concatenate([neg, pos])
-
-def strain_truth(delay, # delay(s) in ps
-                 amplitude:float=3e-3, # strain reached long after the pump
-                 tau:float=20.0 # rise time (ps)
-                ):
-    "Simulated out-of-plane strain ε(t) = A(1 − exp(−t/τ)) for t > 0, zero before."
-    t = np.asarray(delay, float)
-    return np.where(t > 0, amplitude * -np.expm1(-np.clip(t, 0, None) / tau), 0.0)
-
-# %% ../nbs/05_udkm.ipynb #e38a8986
-@dataclass
-class ScanSpec:
-    "Parameters of a simulated UDKM PXS scan (geometry, sample, dynamics, measurement)."
-    delays: tuple = tuple(example_delays())            # pump-probe delays (ps), one Θ-2Θ scan each
-    thetas: tuple = tuple(np.round(np.arange(18.1, 19.1001, 0.05), 4))  # Θ steps (degrees)
-    loops: int = 2                                     # complete loops over all delays
-    extra: int = 3                                     # delays measured in a last, interrupted loop
-    shape: tuple = (195, 487)                          # detector pixels (Pilatus 100K)
-    center: tuple = (90.0, 300.0)                      # direct-beam pixel at zero angles
-    distance: float = 680.0                            # sample-detector distance (mm)
-    pixel: float = 0.172                               # pixel size (mm)
-    energy: float = 8048.0                             # photon energy (eV), Cu Kα
-    q_bragg: float = 2.6017                            # unstrained Bragg peak along the normal (1/Å): Θ_B ≈ 18.6°
-    widths: tuple = (0.02, 0.015, 0.012)               # Gaussian σ of the peak along qx, qy, qz (1/Å)
-    amplitude: float = 3e-3                            # strain long after the pump
-    tau: float = 20.0                                  # strain rise time (ps)
-    peak: float = 60.0                                 # counts per pixel at the peak maximum (unpumped)
-    dw_drop: float = 0.05                              # relative intensity drop after the pump (Debye-Waller)
-    background: float = 0.003                          # background counts per pixel and frame
-    flux: float = 1.9e6                                # mean source flux on the Crystal monitor (ph/s)
-    flux_noise: float = 0.02                           # relative flux fluctuation per frame
-    exposure: float = 1.0                              # seconds per frame
-    dead_pixels: int = 4                               # pixels reading -2
-    seed: int = 0                                      # random seed
-
-    @classmethod
-    def small(cls, **kw):
-        "A quick variant for tests: 12 delays × 21 Θ × 1 loop on a 64 × 160 pixel detector."
-        base = dict(delays=tuple(example_delays(12, 160.0)), loops=1, extra=2, shape=(64, 160), center=(30.0, 80.0),
-                    peak=150.0)
-        return cls(**{**base, **kw})
-
-    @property
-    def n_frames(self): return (self.loops * len(self.delays) + self.extra) * len(self.thetas)
-
-# %% ../nbs/05_udkm.ipynb #1b1d6754
-def _frame_plan(spec):
-    "Manifest rows of the scan described by `spec`: (loop, delay) per Θ-2Θ scan, in measurement order."
-    plan = [(loop + 1, d) for loop in range(spec.loops) for d in spec.delays]
-    plan += [(spec.loops + 1, d) for d in spec.delays[:spec.extra]]
-    return [(loop, d, 1, th) for loop, d in plan for th in spec.thetas]
-
-class _FrameMaker:
-    "Simulates the frames of one scan (cached per-angle geometry, independent random stream per frame)."
-    def __init__(self, spec):
-        self.spec = spec
-        sx, sy, self.sz = spec.widths
-        self.geo = {}
-        for th in spec.thetas:
-            qx, qy, qz = pixel_q(th, 2*th, spec.shape, spec.center, spec.distance, spec.pixel, spec.energy)
-            self.geo[th] = (np.exp(-0.5 * ((qx / sx)**2 + (qy / sy)**2)).ravel(), qz.ravel())
-        rng = np.random.default_rng([spec.seed, 1])
-        self.dead = rng.choice(int(np.prod(spec.shape)), spec.dead_pixels, replace=False)
-
-    def __call__(self, index, delay, theta):
-        "(frame, monitor flux, photons in the frame) for frame `index`."
-        s = self.spec
-        rng = np.random.default_rng([s.seed, 2, index])
-        flux = s.flux * (1 + s.flux_noise * rng.standard_normal())
-        eps = strain_truth(delay, s.amplitude, s.tau)
-        amp = s.peak * (flux / s.flux) * (1 - s.dw_drop * eps / s.amplitude if s.amplitude else 1)
-        gxy, qz = self.geo[theta]
-        lam = amp * gxy * np.exp(-0.5 * ((qz - s.q_bragg / (1 + eps)) / self.sz)**2)
-        idx = np.flatnonzero(lam > 1e-6)
-        frame = np.zeros(lam.size, np.int32)
-        frame[idx] = rng.poisson(lam[idx])
-        nbg = rng.poisson(s.background * lam.size)
-        np.add.at(frame, rng.integers(0, lam.size, nbg), 1)
-        frame[self.dead] = -2
-        return frame.reshape(s.shape), flux, int(frame[frame > 0].sum())
-
-# %% ../nbs/05_udkm.ipynb #e7e13569
-MANIFEST_COLUMNS = ['Loop_Delay', 'Delay', 'Loop_Theta', 'Theta', 'Crystal [V]', 'Crystal [ph/s]', 'Pilatus [ph/s]',
-                    'Repeats', 'ImageNumber', 'Intensities [ph/s]']
-
-def _write_parameters(folder, spec, comment):
-    lines = [f'comment: {comment}', 'source: laser-driven plasma X-ray source (Cu Kα), simulated by nx5d',
-             f'energy_eV: {spec.energy}', f'detector: Pilatus 100K, {spec.shape[0]}x{spec.shape[1]} pixels of {spec.pixel} mm',
-             f'distance_mm: {spec.distance}', f'beam_center_px: {spec.center[0]} {spec.center[1]}',
-             f'exposure_s: {spec.exposure}', f'loops: {spec.loops} (+{spec.extra} delays of an interrupted loop)',
-             f'delays_ps: {len(spec.delays)} from {min(spec.delays):g} to {max(spec.delays):g}',
-             f'theta_deg: {len(spec.thetas)} from {min(spec.thetas):g} to {max(spec.thetas):g}', '']
-    Path(folder, 'parameters.txt').write_text('\n'.join(lines))
-
-def make_scan(folder, # scan folder to create (must not exist or be empty)
-              spec:ScanSpec=None, # what to simulate (default: the full-size scan)
-              comment:str='simulated thin-film Bragg peak, pump-probe delay scan', # for parameters.txt
-              workers:int=None, # writer threads (default: CPU count, at most 8)
-              progress:bool=None # progress bar (None: when interactive)
-             )->dict:
-    "Write a simulated UDKM PXS scan into `folder`; returns the truth (`spec`, `delays`, `strain`, `q_peak`)."
-    import tifffile
-    spec = spec or ScanSpec()
-    folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
-    if any(folder.iterdir()): raise FileExistsError(f'{folder}: not empty, refusing to write a scan into it')
-    plan, make = _frame_plan(spec), _FrameMaker(spec)
-    rows = [None] * len(plan)
-    bar = _progress_bar(len(plan), progress, 'frames', desc=f'writing {folder.name}')
-    def job(i):
-        loop, d, lt, th = plan[i]
-        frame, flux, photons = make(i, d, th)
-        tifffile.imwrite(folder / FRAME_NAME.format(i), frame, compression='zlib', photometric='minisblack', metadata=None)
-        rows[i] = (f'{loop:f}\t{d:f}\t{lt:f}\t{th:f}\t{flux/3.81e6:f}\t{flux:f}\t{photons/spec.exposure:.2f}\t'
-                   f'{0:f}\t{i:f}\tNaN')
-        bar.update()
-    try:
-        with ThreadPoolExecutor(workers or _default_workers()) as pool: list(pool.map(job, range(len(plan))))
-    finally: bar.close()
-    header = '% ' + '\t'.join(MANIFEST_COLUMNS)
-    (folder / 'manifest.dat').write_text('\n'.join([header, *rows]) + '\n')
-    _write_parameters(folder, spec, comment)
-    d = np.asarray(spec.delays, float)
-    strain = strain_truth(d, spec.amplitude, spec.tau)
-    return dict(spec=spec, delays=d, strain=strain, q_peak=spec.q_bragg / (1 + strain))
 
 # %% ../nbs/05_udkm.ipynb #bb11e54b
 from .rsm import RsmSettings, rsm_settings, cook, area_experiment, MappingCache, RsmScan
@@ -676,39 +445,6 @@ def cook_rsm(data:xr.Dataset, # raw scan: `images` on (index, w, h), `Theta` and
     if 'Delay' in out.dims and 'units' not in out.Delay.attrs: out.Delay.attrs['units'] = 'ps'
     return out
 
-# %% ../nbs/05_udkm.ipynb #08a3fef7
-def _gauss(x, a, x0, sig, c): return a * np.exp(-0.5 * ((x - x0) / sig)**2) + c
-
-def peak_qz(rsm:xr.Dataset # cooked maps (`qdata` on Delay, qy, qz, or on qy, qz for a static scan)
-           )->xr.DataArray:
-    "Bragg peak position along qz for every delay (Gaussian + constant fitted to the qy-averaged profile)."
-    from scipy.optimize import curve_fit
-    prof = rsm.qdata.mean('qy', skipna=True)
-    static = 'Delay' not in prof.dims                    # the single map of a static scan
-    if static: prof = prof.expand_dims('Delay')
-    qz = rsm.qz.values
-    out = []
-    for p in prof.values:
-        ok = np.isfinite(p); x, y = qz[ok], p[ok]
-        bg = np.median(y); k = np.argmax(y)
-        p0 = (y[k] - bg, x[k], 3 * abs(qz[1] - qz[0]), bg)
-        try: popt, _ = curve_fit(_gauss, x, y, p0=p0, maxfev=5000); out.append(popt[1])
-        except RuntimeError: out.append(np.nan)
-    res = (xr.DataArray(out[0], name='qz_peak') if static else
-           xr.DataArray(np.array(out), coords={'Delay': rsm.Delay}, dims='Delay', name='qz_peak'))
-    res.attrs['units'] = '1/Å'
-    return res
-
-def recovered_strain(rsm:xr.Dataset # cooked maps
-                    )->xr.DataArray:
-    "Out-of-plane strain per delay from the peak shift, relative to the mean peak position before time zero."
-    q = peak_qz(rsm)
-    before = q.where(q.Delay < 0, drop=True)
-    ref = float(before.mean()) if before.size else float(q[0])
-    eps = ref / q - 1
-    eps.name = 'strain'; eps.attrs = {'long_name': 'out-of-plane strain', 'units': ''}
-    return eps
-
 # %% ../nbs/05_udkm.ipynb #bd2c3b1b
 def _read_parameters(folder):
     "`parameters.txt` of a `ScanFolder` as a dict of strings (empty if there is none)."
@@ -720,6 +456,7 @@ def _read_parameters(folder):
         if m: out[m.group(1)] = m.group(2)
     return out
 
+# %% ../nbs/05_udkm.ipynb #c8a6a231
 _HEAD_BYTES = 1 << 16   # a summary reads this much of the manifest: the whole of it for scans up to ~1000 frames
 
 def scan_summary(folder, # a UDKM scan folder: path, file://, s3:// or http(s):// URL, or a `ScanFolder`
@@ -787,6 +524,7 @@ class UdkmProposal(DataProposal):
         super().__init__(repo, key, url=scanurl, scan_k2h=scan_handle)
     def _scan(self, key): return UdkmDataScan(self, key)
 
+# %% ../nbs/05_udkm.ipynb #f0a9e330
 class UdkmDataScan(RsmScan, DataScanBase):
     "A UDKM PXS scan: raw frames lazily from its folder, cooked into one reciprocal-space map per delay."
     rsm_defaults = UDKM_RSM_DEFAULTS
@@ -927,109 +665,15 @@ def _udkm_guess_can_open(cls, url:str, **options)->bool:
 
 UdkmRepository.guess_can_open = classmethod(_udkm_guess_can_open)
 
-# %% ../nbs/05_udkm.ipynb #cfc86744
-def _example_specs(size):
-    if size == 'small': return {'091726': ScanSpec.small(),
-                                '093015': ScanSpec.small(delays=tuple(example_delays(6, 80.0)), extra=0, amplitude=5e-3, seed=1)}
-    if size == 'seed': return {'091726': ScanSpec(delays=tuple(example_delays(4, 40.0)), loops=1, extra=2)}
-    if size == 'demo': main = ScanSpec(delays=tuple(example_delays(30, 160.0)))
-    elif size == 'full': main = ScanSpec()
-    else: raise ValueError(f"size must be 'small', 'seed', 'demo' or 'full', not {size!r}")
-    return {'091726': main, '093015': replace(main, delays=tuple(example_delays(8, 80.0)), loops=1, extra=0,
-                                              amplitude=5e-3, seed=1)}
+# %% ../nbs/05_udkm.ipynb #e05489e5
+_MOVED = ('HC_EV_ANGSTROM', 'wavevector', 'pixel_q', 'example_delays', 'strain_truth', 'ScanSpec', 'MANIFEST_COLUMNS',
+          'make_scan', 'make_repository', 'peak_qz', 'recovered_strain', 'plot_rsm', 'demo')   # now in nx5d.example
 
-def _truth_json(t):
-    return {'spec': {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(t['spec']).items()},
-            **{k: t[k].tolist() for k in ('delays', 'strain', 'q_peak')}}
+def __getattr__(name):
+    "The names that moved to `nx5d.example` (`make_repository`, `plot_rsm`, ...), imported from there on first use."
+    if name in _MOVED: return getattr(importlib.import_module('nx5d.example'), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
-def make_repository(root, # folder for the repository (created; must not hold the proposal yet)
-                    size:str='small', # 'small' (tests), 'seed' (full detector, few frames: for the original example's code), 'demo' or 'full'
-                    proposal:str='20210205', # proposal key
-                    progress:bool=None # progress bars (None: when interactive)
-                   )->dict:
-    "Write an example UDKM repository; returns `url` (the pattern), `root` and the `truth` per scan."
-    root = Path(root)
-    truth = {k: make_scan(root / proposal / k, spec, progress=progress,
-                          comment='simulated thin-film Bragg peak, pump-probe delay scan' if k == '091726'
-                                  else 'short delay scan at higher fluence (simulated)')
-             for k, spec in _example_specs(size).items()}
-    (root / 'nx5d-example.json').write_text(json.dumps({'proposal': proposal, 'size': size,
-                                                        'scans': {k: _truth_json(t) for k, t in truth.items()}}))
-    return {'url': f'file://{root.resolve()}/{{proposal}}/{{scan}}', 'root': root, 'truth': truth}
-
-# %% ../nbs/05_udkm.ipynb #1d36956a
-def plot_rsm(rsm:xr.Dataset, # cooked maps
-             truth:dict=None, # optional truth from the generator (`delays`, `strain`, `q_peak`)
-             strain:xr.DataArray=None # recovered strain (default: computed with `recovered_strain`)
-            ):
-    "Figure: qz profile of the peak vs delay, and the recovered strain (with the truth, if given)."
-    from matplotlib.figure import Figure
-    strain = recovered_strain(rsm) if strain is None else strain
-    fig = Figure(figsize=(11, 4.2), layout='constrained')
-    ax1, ax2 = fig.subplots(1, 2)
-    q = peak_qz(rsm); dq = float(abs(rsm.qz[1] - rsm.qz[0]))
-    pad = 15 * dq
-    prof = rsm.qdata.mean('qy').sel(qz=slice(float(q.min()) - pad, float(q.max()) + pad)).transpose('qz', 'Delay')
-    m = ax1.pcolormesh(rsm.Delay, prof.qz, prof.values, shading='nearest', cmap='magma')
-    fig.colorbar(m, ax=ax1, label=RSM_LABEL)
-    ax1.plot(rsm.Delay, q, 'c.', ms=4, label='fitted peak')
-    if truth is not None: ax1.plot(truth['delays'], truth['q_peak'], 'r-', lw=0.8, label='simulated peak')
-    ax1.set(xlabel='delay (ps)', ylabel='$q_z$ (1/Å)', title='Bragg peak ($q_y$-averaged) vs delay')
-    ax1.legend(loc='lower right', fontsize=8)
-    ax2.plot(strain.Delay, 1e3 * strain, 'o', ms=3, label='recovered from the maps')
-    if truth is not None: ax2.plot(truth['delays'], 1e3 * np.asarray(truth['strain']), 'r-', lw=1, label='simulated')
-    ax2.axvline(0, color='gray', lw=0.5)
-    ax2.set(xlabel='delay (ps)', ylabel='strain (10⁻³)', title='out-of-plane strain'); ax2.legend(fontsize=8)
-    return fig
-
-# %% ../nbs/05_udkm.ipynb #eb8371ac
-def _load_truth(root):
-    info = json.loads((Path(root) / 'nx5d-example.json').read_text())
-    truth = {k: {**{n: np.asarray(v[n]) for n in ('delays', 'strain', 'q_peak')}, 'spec': ScanSpec(**{
-        f: tuple(x) if isinstance(x, list) else x for f, x in v['spec'].items()})} for k, v in info['scans'].items()}
-    return info, truth
-
-def demo(path=None, # folder for the example repository (default: a new temporary folder)
-         size:str='demo', # 'small', 'seed', 'demo' (1,323 full-size frames) or 'full' (5,187)
-         reduce:int=2, # binning for the maps (`settings.reduce`)
-         png=None, # where to save the figure (default: `<path>/rsm_vs_delay.png`)
-         progress:bool=None, # progress bars (None: when interactive)
-         quiet:bool=False # print nothing
-        )->dict:
-    "Generate, list and cook the example UDKM data; save a figure; return the recovered vs the simulated strain."
-    import time
-    say = (lambda *a: None) if quiet else print
-    root = Path(path) if path is not None else Path(tempfile.mkdtemp(prefix='nx5d-demo-'))
-    if (root / 'nx5d-example.json').exists():
-        info, truth = _load_truth(root)
-        say(f'Reusing the example repository in {root}')
-    else:
-        t = time.perf_counter()
-        make_repository(root, size, progress=progress)
-        info, truth = _load_truth(root)
-        say(f'Wrote an example UDKM repository to {root} in {time.perf_counter() - t:.1f} s')
-    repo = UdkmRepository(f'file://{root.resolve()}/{{proposal}}/{{scan}}', spice_url='')
-    prop = repo[info['proposal']]
-    say(f'repo.{prop.handle}:\n{prop!r}')
-    spec = truth['091726']['spec']
-    prop.spice.seed('settings', img_center=list(spec.center), img_distance=spec.distance, grid_size=[80, 150],
-                    energy=spec.energy, pixel_size=spec.pixel, reduce=reduce)
-    scan = prop['091726']
-    t = time.perf_counter()
-    scan.progress = progress
-    rsm = scan.cooked
-    say(f'Cooked repo.{prop.handle}.{scan.handle}: {rsm.sizes["Delay"]} maps of {rsm.sizes["qy"]}×{rsm.sizes["qz"]} '
-        f'(qy × qz) from {int(rsm.frames.sum())} frames in {time.perf_counter() - t:.1f} s')
-    tr = truth['091726']
-    strain = recovered_strain(rsm)
-    bin_ = float(rsm.qz[1] - rsm.qz[0])
-    err = float(np.abs(peak_qz(rsm).values - tr['q_peak']).max() / bin_)
-    corr = float(np.corrcoef(strain.values, tr['strain'])[0, 1])
-    png = Path(png) if png is not None else root / 'rsm_vs_delay.png'
-    plot_rsm(rsm, tr, strain).savefig(png, dpi=110)
-    say(f'{"delay (ps)":>10}  {"strain, simulated":>17}  {"recovered":>9}')
-    for i in np.unique(np.linspace(0, len(strain) - 1, 5).astype(int)):
-        say(f'{float(strain.Delay[i]):10.2f}  {tr["strain"][i]:17.5f}  {float(strain[i]):9.5f}')
-    say(f'correlation with the simulated strain: {corr:.5f}; largest peak-position error: {err:.3f} q bins')
-    say(f'figure: {png}')
-    return dict(root=root, repo=repo, rsm=rsm, strain=strain, truth=tr, correlation=corr, max_error_bins=err, png=png)
+def __dir__():
+    "The module's names, with those that moved to `nx5d.example`."
+    return sorted({*globals(), *_MOVED})
