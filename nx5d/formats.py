@@ -116,10 +116,10 @@ def documents(url:str, # URL pattern with `{proposal}` and `{scan}`
               **options # storage options (others are left out)
              )->list:
     "`(storage, path)` of the first `limit` documents the pattern's document part names, in key order."
-    from nx5d.urls import UrlPattern, Storage, split_url
+    from nx5d.urls import UrlPattern, FileSystem, split_url
     opts = storage_options(url, **options)
     pat = UrlPattern(url, required=(), **opts)
-    store = Storage(pat.scheme, **opts)
+    store = FileSystem(pat.scheme, **opts)
     fields, out = _doc_fields(pat), []
     try:
         props = pat.keys('proposal')[:limit] if 'proposal' in fields else [None]
@@ -134,7 +134,7 @@ def documents(url:str, # URL pattern with `{proposal}` and `{scan}`
         if strict: raise
     return out[:limit]
 
-def document_head(store, # an `nx5d.urls.Storage`
+def document_head(store, # an `nx5d.urls.FileSystem`
                   path:str, # a document on it
                   n:int=4096 # bytes to read
                  )->bytes:

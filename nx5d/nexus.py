@@ -14,7 +14,7 @@ from collections import Counter
 from typing import NamedTuple
 import numpy as np
 import h5py
-from .urls import Storage, UrlPattern, split_url, open_document, is_zarr
+from .urls import FileSystem, UrlPattern, split_url, open_document, is_zarr
 from .repo.base import DataScanBase
 from .repo.filesystem import DataRepository, DataProposal
 from .repo.astor import as_dask
@@ -111,7 +111,7 @@ def external_document(doc:str, # the document holding the link (a path, or an ht
 
 # %% ../nbs/11_nexus.ipynb #09e8db17
 @contextlib.contextmanager
-def open_dataset(store:Storage, # the storage of the documents
+def open_dataset(store:FileSystem, # the storage of the documents
                  doc:str, # the document holding `item`
                  item:Item, # a dataset found by `datasets_below`
                  where:str # what to name in errors (file, entry and dataset)
@@ -274,7 +274,7 @@ def _measurement(g, where):
     return [it for it in items if it.kind != 'missing']
 
 # %% ../nbs/11_nexus.ipynb #5f6dec04
-def read_entry(store:Storage, # storage of the document
+def read_entry(store:FileSystem, # storage of the document
                doc:str, # the document's path
                entry:str, # the entry's path in it
                options:dict=None, # fsspec options (for lazy reads, which open the document again)
@@ -314,14 +314,14 @@ def _summary(root, doc, entry):
     ct = t['count_time'] if t['count_time'] is not None else find_count_time(g)
     return {'type': t['command'], 'integration': ct, 'steps': steps, 'description': title}
 
-def summarize_entry(store:Storage, # storage of the document
+def summarize_entry(store:FileSystem, # storage of the document
                     doc:str, # the document's path
                     entry:str # the entry's path in it
                    )->dict:
     "A listing summary of a NeXus entry from its title and dataset shapes (no data read, external files not opened)."
     with open_document(store, doc) as root: return _summary(root, doc, entry)
 
-def summarize_entries(store:Storage, # storage of the document
+def summarize_entries(store:FileSystem, # storage of the document
                       doc:str, # the document's path
                       entries:list # paths of entries in it
                      )->dict:
@@ -347,7 +347,7 @@ def first_document(url:str, # a URL pattern (placeholders allowed) or a filled-i
         found = pat.keys(field, **keys)
         if not found: return None
         keys[field] = found[0]
-    return Storage(pat.scheme, **options), split_url(pat.fill(**keys))[1]
+    return FileSystem(pat.scheme, **options), split_url(pat.fill(**keys))[1]
 
 def looks_like_nexus(root, # an open HDF5 file
                      look:int=20 # members to look at

@@ -12,7 +12,7 @@ import os, re, warnings, threading, functools
 from typing import NamedTuple
 import numpy as np
 from .formats import FormatError, documents, document_head
-from .urls import Storage, split_url, make_handles
+from .urls import FileSystem, split_url, make_handles
 from .repo.filesystem import DataRepository, DataProposal
 from .repo.base import DataScanBase
 from .rsm import RsmScan
@@ -105,9 +105,9 @@ _O_LINE = re.compile(rb'#O(\d+)[ \t]?([^\n]*)')
 class SpecIndex:
     "The scans of one SPEC file (`SpecSpan`s by key), indexed once and extended when the file grows."
     def __init__(self, path:str, # the file's path on `storage`
-                 storage:Storage=None # where the file is (default: the local disk)
+                 storage:FileSystem=None # where the file is (default: the local disk)
                 ):
-        self.path, self.storage, self.lock = path, storage or Storage('file'), threading.RLock()
+        self.path, self.storage, self.lock = path, storage or FileSystem('file'), threading.RLock()
         self._reset()
 
     def _reset(self):
@@ -302,7 +302,7 @@ def frame_paths(folder:str, # the folder of the SPEC file
     try: return [f'{folder}/{template.format(scan=number, prefix=prefix, point=i)}' for i in range(points)]
     except (ValueError, KeyError, IndexError) as e: raise ValueError(f'frame template {template!r}: {e}') from None
 
-def present_frames(storage:Storage, # where the frames are
+def present_frames(storage:FileSystem, # where the frames are
                    paths:list # frame files
                   )->list:
     "Which of `paths` exist (one listing per folder)."
@@ -334,7 +334,7 @@ class SpecRepository(DataRepository):
         try: keys = self.pattern.keys('proposal')
         except FileNotFoundError as e: raise FileNotFoundError(f'{e} (repository {self.repo_url})') from None
         bare = isinstance(self.pattern.doc_tokens[-1], tuple)
-        store = Storage(self.pattern.scheme, **self.options)
+        store = FileSystem(self.pattern.scheme, **self.options)
         keep = []
         for k in keys:
             doc = split_url(self.pattern.fill(proposal=k))[1]

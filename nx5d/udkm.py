@@ -199,7 +199,7 @@ class DetectorMap:
         return (np.asarray(full, float) - self.offset) / self.scale
 
 # %% ../nbs/05_udkm.ipynb #99c1ca7b
-from .urls import Storage, split_url, sanitize
+from .urls import FileSystem, split_url, sanitize
 from .progress import progress_bar, interactive
 
 # %% ../nbs/05_udkm.ipynb #16a5426f
@@ -236,9 +236,9 @@ class ScanFolder:
         return self.scheme == 'file'
 
     @property
-    def storage(self)->Storage:
+    def storage(self)->FileSystem:
         "The file system the folder is on (made on first use, in the process that uses it)."
-        if self._storage is None: self._storage = Storage(self.scheme, **({} if self.local else self.options))
+        if self._storage is None: self._storage = FileSystem(self.scheme, **({} if self.local else self.options))
         return self._storage
 
     def _fspath(self, name): return f'{self.path}/{self.storage.encode(name)}'

@@ -11,7 +11,7 @@ import contextlib, uuid
 from collections import Counter
 import numpy as np
 import h5py
-from ..urls import Storage, split_url, open_document, is_zarr
+from ..urls import FileSystem, split_url, open_document, is_zarr
 from .base import DataScanBase
 from .filesystem import DataRepository, DataProposal
 from ..formats import documents, document_head, looks_like_hdf5
@@ -103,7 +103,7 @@ class DocumentArray:
 
     def __getitem__(self, idx):
         "Read `self[idx]` from the document, opening and closing it."
-        with open_document(Storage(self.scheme, **self.options), self.doc) as root:
+        with open_document(FileSystem(self.scheme, **self.options), self.doc) as root:
             if self.path not in root: raise FileNotFoundError(f'no array {self.path!r} in {self.doc}')
             return np.asarray(root[self.path][idx])
 
@@ -160,7 +160,7 @@ class AstorScan(RsmScan, DataScanBase):
     def group(self):
         "Open the document and yield this scan's group."
         scheme, doc, anchor = split_url(self.url)
-        with open_document(Storage(scheme, **self.repo.options), doc) as root:
+        with open_document(FileSystem(scheme, **self.repo.options), doc) as root:
             name = (anchor or '').strip('/')
             if name and name not in root: raise FileNotFoundError(f'no group {name!r} in {doc}')
             yield root[name] if name else root

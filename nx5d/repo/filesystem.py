@@ -7,7 +7,7 @@ __all__ = ['DataRepository', 'DataProposal', 'FileScan']
 
 # %% ../../nbs/02_filesystem.ipynb #9f06dd9c
 from fastcore.basics import patch
-from ..urls import UrlPattern, Storage, make_handles, split_url, explain_empty
+from ..urls import UrlPattern, FileSystem, make_handles, split_url, explain_empty
 from .base import DataRepoBase, DataProposalBase, DataScanBase
 from ..formats import resolve_class
 
@@ -69,10 +69,10 @@ class DataProposal(DataProposalBase):
 
 # %% ../../nbs/02_filesystem.ipynb #0f8b1495
 @patch(as_prop=True)
-def storage(self:DataProposal)->Storage:
+def storage(self:DataProposal)->FileSystem:
     "The storage the scans live on (fsspec options from the repository)."
     st = self._nx5d_state()
-    if 'storage' not in st: st['storage'] = Storage(self.scan_pattern.scheme, **self.repo.options)
+    if 'storage' not in st: st['storage'] = FileSystem(self.scan_pattern.scheme, **self.repo.options)
     return st['storage']
 
 # %% ../../nbs/02_filesystem.ipynb #8eac5cdb
