@@ -466,14 +466,21 @@ class PixelMapping:
         self.rows = None if len(reached) > nbins // 2 else reached     # only the bins reached, when they are few (3-D)
         self.M = M if self.rows is None else M[reached]
         self.nbins, self.npix = nbins, npix
-        self._norms, self._lock = OrderedDict(), threading.Lock()
+        self._norms, self._lock, self._MT = OrderedDict(), threading.Lock(), None
 
     @property
     def nbytes(self)->int:
-        "Memory held: the matrix and the row sums of a few validity patterns."
+        "Memory held: the matrix (counted twice: it is also kept by pixel) and the row sums of a few validity patterns."
         M = self.M
         n = M.data.nbytes + M.indices.nbytes + M.indptr.nbytes + (0 if self.rows is None else self.rows.nbytes)
-        return n + 24 * M.shape[0] * max(len(self._norms), 1)
+        return 2 * n + 24 * M.shape[0] * max(len(self._norms), 1)
+
+    def columns(self, nz:np.ndarray # sorted pixel indices
+               ):
+        "The matrix restricted to the pixels `nz`: (rows × len(nz)), CSC, from a copy of the matrix by pixel made once."
+        with self._lock:
+            if self._MT is None: self._MT = self.M.T.tocsr()
+        return self._MT[nz].T
 
     def add_to(self, acc:np.ndarray, # full-grid array (bins on its last axis)
                values:np.ndarray # one value per row of the matrix
@@ -678,6 +685,7 @@ def _pixels(self:RsmGeometry):
         self.inv_flat = np.where(bad, 0.0, 1.0 / np.where(bad, 1.0, flat))
     self.mask = mask
     self.mask_idx = np.flatnonzero(mask) if mask is not None else np.zeros(0, np.intp)
+    self.masked = np.zeros(int(np.prod(det.shape)), bool) if mask is None else mask.ravel()
     good = np.ones(det.shape) if mask is None else (~mask).astype(np.float64)
     self.n_static = (np.rint(block_sums(good[None], r)[0]) if r > 1 else good).astype(np.int64).ravel()
     self.partial = np.flatnonzero(self.n_static < r * r)           # binned pixels with masked raw pixels
@@ -897,6 +905,20 @@ def _group_sums(F, rows, groups, sk, one, stype):
         for i in rows[g[1:]]: A[j] += F[i]                          # frame by frame: no copy of the group
     return A
 
+def _mapped(geo, m, A, c, raw):
+    "(rows of the mapping, groups): the mapping times each row of `A`, corrected by `c`; mostly dark frames use only their lit pixels."
+    nz = np.flatnonzero(A.any(axis=0))
+    if len(nz) < geo.npix // 8:                                 # photon counting: most pixels of a frame are 0
+        if raw and len(geo.mask_idx): nz = nz[~geo.masked[nz]]
+        X = A[:, nz].T.astype(np.float64)
+        if c is not None: X *= c[nz, None]
+        return m.columns(nz) @ X
+    X = np.empty((geo.npix, len(A)))
+    _transpose_into(X, A)
+    if raw and len(geo.mask_idx): X[geo.mask_idx] = 0.0
+    if c is not None: X *= c[:, None]
+    return m.M @ X
+
 def _product(geo, aset, groups, F, rows, raw, C, B, maps, sk, dkey, out, stype, top=None):
     "One sparse product for a few groups of frames at angle set `aset` (a column each), into the partial maps `out`."
     m, c = geo.mapping(aset), geo.corrections(aset)
@@ -911,11 +933,7 @@ def _product(geo, aset, groups, F, rows, raw, C, B, maps, sk, dkey, out, stype, 
         n = max(len(g) for g in groups)
         A = binned_values(geo, A.reshape(len(groups), *geo.detector.shape), C, B[[g[0] for g in groups]],
                           None if top is None else top * n)[0]
-    X = np.empty((geo.npix, len(groups)))
-    _transpose_into(X, A)
-    if raw and len(geo.mask_idx): X[geo.mask_idx] = 0.0
-    if c is not None: X *= c[:, None]
-    Y = m.M @ X
+    Y = _mapped(geo, m, A, c, raw)
     if one: Y *= sk[idx[0]]
     Yt = np.ascontiguousarray(Y.T)
     for j, g in enumerate(groups):
