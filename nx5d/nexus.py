@@ -4,9 +4,10 @@
 
 # %% auto #0
 __all__ = ['NEXUS_RSM_CANDIDATES', 'NexusFormatError', 'parse_title', 'nx_class', 'resolve', 'Item', 'datasets_below',
-           'external_document', 'open_dataset', 'entry_group', 'member', 'find_count_time', 'default_plot',
-           'entry_scalars', 'complete_points', 'scan_roles', 'read_entry', 'summarize_entry', 'summarize_entries',
-           'first_document', 'looks_like_nexus', 'NexusScan', 'NexusProposal', 'NexusRepository', 'follow_reads']
+           'external_document', 'NexusMissingFile', 'open_dataset', 'hdf5_problem', 'open_nexus', 'peek_nexus',
+           'entry_group', 'member', 'find_count_time', 'default_plot', 'entry_scalars', 'complete_points', 'scan_roles',
+           'read_entry', 'summarize_entry', 'summarize_entries', 'first_document', 'looks_like_nexus', 'NexusScan',
+           'NexusProposal', 'NexusRepository', 'follow_reads']
 
 # %% ../nbs/11_nexus.ipynb #a17cfcdb
 import re, itertools, posixpath, warnings, contextlib
@@ -14,15 +15,16 @@ from collections import Counter
 from typing import NamedTuple
 import numpy as np
 import h5py
-from .urls import FileSystem, UrlPattern, split_url, open_document, is_zarr
+from .urls import FileSystem, UrlPattern, split_url, open_document, is_zarr, sort_keys, make_handles
 from .repo.base import DataScanBase
 from .repo.filesystem import DataRepository, DataProposal
 from .repo.astor import as_dask
+from .formats import FormatError, documents, document_head, looks_like_hdf5
 from .rsm import RsmScan
 
 # %% ../nbs/11_nexus.ipynb #03076d7e
-class NexusFormatError(ValueError):
-    "A NeXus entry that cannot be read as a scan; the message names the file, the entry and the dataset."
+class NexusFormatError(FormatError):
+    "A NeXus file or entry that cannot be read as a scan; the message names the file, the entry and the dataset."
 
 _NUM = re.compile(r'[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\Z')
 def _is_num(t): return bool(_NUM.match(t))
@@ -110,6 +112,9 @@ def external_document(doc:str, # the document holding the link (a path, or an ht
     return head + sep + posixpath.normpath(posixpath.join(posixpath.dirname(path), filename))
 
 # %% ../nbs/11_nexus.ipynb #09e8db17
+class NexusMissingFile(NexusFormatError):
+    "An external link leads to a file that does not exist (a detector file not copied, or not written yet)."
+
 @contextlib.contextmanager
 def open_dataset(store:FileSystem, # the storage of the documents
                  doc:str, # the document holding `item`
@@ -122,12 +127,42 @@ def open_dataset(store:FileSystem, # the storage of the documents
     filename, path = item.obj
     ext = external_document(doc, filename)
     if not store.exists(ext):
-        raise NexusFormatError(f'{where}: external link to {filename}#{path}, but {ext} does not exist')
+        raise NexusMissingFile(f'{where}: external link to {filename}#{path}, but {ext} does not exist')
     with open_document(store, ext) as root:
         kind, obj, at = resolve(root, path)
         if kind == 'object' and not isinstance(obj, h5py.Dataset): kind = 'missing'
         with open_dataset(store, ext, Item(item.rel, 'dataset' if kind == 'object' else kind, obj, at),
                           f'{where} -> {ext}#{path}') as r: yield r
+
+# %% ../nbs/11_nexus.ipynb #cf54b2af
+def hdf5_problem(e:Exception, # what opening the file raised
+                 doc:str=None # the document (default: the one the message names)
+                )->str:
+    "Why an HDF5 file could not be opened, in words one can act on; the message starts with the file."
+    m = re.match(r'cannot open (.+?) as HDF5: (.*)', str(e), re.S)
+    doc, msg = (m.group(1) if doc is None else doc, m.group(2)) if m else (doc, str(e))
+    if 'unable to lock file' in msg:
+        return (f'{doc}: locked by another process, which is writing it (a scan in progress?): follow the scan with '
+                f'scan.follow(), or start Python with HDF5_USE_FILE_LOCKING=FALSE in the environment to read it anyway ({msg})')
+    if 'signature not found' in msg: return f'{doc}: not an HDF5 file ({msg})'
+    return f'{doc}: cannot be read as HDF5: damaged, or truncated (a copy that did not finish?) ({msg})'
+
+def open_nexus(store:FileSystem, # the storage of the document
+               doc:str # the document's path
+              ):
+    "Open a NeXus document for reading; a damaged or locked file raises a `NexusFormatError` naming it."
+    try: return open_document(store, doc)
+    except FileNotFoundError: raise
+    except OSError as e: raise NexusFormatError(hdf5_problem(e, doc)) from None
+
+def peek_nexus(store:FileSystem, # the storage of the document
+               doc:str # the document's path
+              ):
+    "Open a document to look at its groups: a local file without HDF5's lock (a writer may hold it); errors as `open_nexus`."
+    if not store.local or is_zarr(store, doc): return open_nexus(store, doc)
+    try: return h5py.File(doc, 'r', locking=False)
+    except FileNotFoundError: raise
+    except OSError as e: raise NexusFormatError(hdf5_problem(e, doc)) from None
 
 # %% ../nbs/11_nexus.ipynb #8d68641a
 def entry_group(root, # the open document
@@ -188,6 +223,10 @@ def _scalar_sources(g):
             if isinstance(m := member(ins, k), h5py.Group): out.append((m, k))
     return out
 
+def _one_value(obj, own:bool)->bool:
+    "Whether dataset `obj` is a scalar; among an entry's own fields also a string array of one element (`title` as some writers store it)."
+    return obj.shape == () or own and obj.shape == (1,) and obj.dtype.kind in 'SOU'
+
 def entry_scalars(g # an entry group
                  )->dict:
     "Scalars of an entry (its fields, measurement scalars and snapshots, positioners) by name, qualified where names repeat."
@@ -196,7 +235,7 @@ def entry_scalars(g # an entry group
         if grp is g: items = [Item(k, 'dataset', m, '') for k in g for m in [member(g, k)] if isinstance(m, h5py.Dataset)]
         else: items = datasets_below(grp, prefix)
         for it in items:
-            if it.kind != 'dataset' or it.obj.shape != (): continue
+            if it.kind != 'dataset' or not _one_value(it.obj, grp is g): continue
             leaf, v = it.rel.rsplit('/', 1)[-1], _scalar(it.obj)
             if leaf not in out: out[leaf] = v
             elif not _same(out[leaf], v): out[it.rel.replace('/', ':')] = v
@@ -209,11 +248,13 @@ def complete_points(lengths:dict, # per-point array name -> its length
                    )->int:
     "Points every per-point array holds; warns when the entry has none, is still being written, or its arrays disagree."
     n = min(lengths.values(), default=0)
-    longest = max(lengths, key=lengths.get, default=None)
     if n == 0: warnings.warn(f'{where}: no points recorded (aborted before its first point?): raw is an empty Dataset')
     elif not ended: warnings.warn(f'{where}: still being written (no end_time): loading its {n} complete points')
-    elif lengths[longest] > n:
-        warnings.warn(f'{where}: {longest} holds {lengths[longest]} points, others {n} (aborted during a point?): '
+    elif max(lengths.values()) > n:
+        names = lambda m: sorted(k for k, v in lengths.items() if v == m)
+        held = lambda ks, m: f'{" and ".join(ks)} hold{"s" if len(ks) == 1 else ""} {m} points'
+        more = ', '.join(held(names(m), m) for m in sorted({v for v in lengths.values() if v > n}, reverse=True))
+        warnings.warn(f'{where}: {more}, {" and ".join(names(n))} only {n} (aborted during a point?): '
                       f'loading the {n} complete points')
     return n
 
@@ -278,18 +319,21 @@ def read_entry(store:FileSystem, # storage of the document
                doc:str, # the document's path
                entry:str, # the entry's path in it
                options:dict=None, # fsspec options (for lazy reads, which open the document again)
-               detector:str=None, # frames to call `images` (default: the NXdata signal if it is frames, else the first)
+               detector:str=None, # frames to call `images` (default: the NXdata signal if it is frames, else the first; must exist)
                chunk_bytes:int=64 << 20 # about this many bytes per dask chunk of frames
               ):
     "A NeXus entry as an `xarray.Dataset`: counters on `index`, scanned motors as coordinates, frames (lazy) as `images`, scalars as attributes."
     import xarray as xr
     where = f'{doc}#{entry}'
-    with open_document(store, doc) as root, contextlib.ExitStack() as stack:
+    with open_nexus(store, doc) as root, contextlib.ExitStack() as stack:
         g = entry_group(root, entry, where)
         attrs, items = entry_scalars(g), _measurement(g, where)
         names, arrays = _array_names(items), {}
         for it in items:
-            arrays[names[it.rel]] = (*stack.enter_context(open_dataset(store, doc, it, f'{where}: measurement/{it.rel}')), it)
+            try: arrays[names[it.rel]] = (*stack.enter_context(open_dataset(store, doc, it, f'{where}: measurement/{it.rel}')), it)
+            except NexusMissingFile as e:
+                if detector is not None and names[it.rel] == detector: raise
+                warnings.warn(f'{e}: {names[it.rel]} left out, the rest is loaded')
         n = complete_points({k: a.shape[0] for k, (_, a, _) in arrays.items()}, 'end_time' in attrs, where)
         title = parse_title(attrs.get('title', ''))
         count_time = title['count_time'] if title['count_time'] is not None else find_count_time(g)
@@ -312,14 +356,14 @@ def _summary(root, doc, entry):
     t = parse_title(title)
     steps = min((it.obj.shape[0] for it in _measurement(g, where) if it.kind == 'dataset'), default=0)
     ct = t['count_time'] if t['count_time'] is not None else find_count_time(g)
-    return {'type': t['command'], 'integration': ct, 'steps': steps, 'description': title}
+    return {'type': t['command'], 'integration': '' if ct is None else f'{ct:g} s', 'steps': steps, 'description': title}
 
 def summarize_entry(store:FileSystem, # storage of the document
                     doc:str, # the document's path
                     entry:str # the entry's path in it
                    )->dict:
     "A listing summary of a NeXus entry from its title and dataset shapes (no data read, external files not opened)."
-    with open_document(store, doc) as root: return _summary(root, doc, entry)
+    with peek_nexus(store, doc) as root: return _summary(root, doc, entry)
 
 def summarize_entries(store:FileSystem, # storage of the document
                       doc:str, # the document's path
@@ -327,7 +371,7 @@ def summarize_entries(store:FileSystem, # storage of the document
                      )->dict:
     "`{entry: summary}` of several entries of one document, opened once; a summary that failed is its exception."
     try:
-        with open_document(store, doc) as root:
+        with peek_nexus(store, doc) as root:
             out = {}
             for e in entries:
                 try: out[e] = _summary(root, doc, e)
@@ -388,6 +432,25 @@ class NexusProposal(DataProposal):
     slow_summary = float('inf')  # never summarise in threads: h5py runs one call at a time (its global lock)
     def _scan(self, key): return NexusScan(self, key)
 
+    def all(self)->dict:
+        "`{key: handle}` of the entries found (a file locked by its writer too); a damaged file raises a `NexusFormatError` naming it."
+        try: return super().all()
+        except FileNotFoundError: raise
+        except OSError as e:
+            problem = hdf5_problem(e)
+            keys = self._entries_unlocked() if 'locked by another process' in problem else None
+            if keys is None: raise NexusFormatError(problem) from None
+            warnings.warn(f'{problem.split(" (")[0]}: listed without the lock')
+            return make_handles(keys, self.scan_k2h, prefix='s', unique=False)
+
+    def _entries_unlocked(self):
+        "Scan keys of the proposal's one document read without HDF5's lock (anchors of one level: `entry{scan}`, `{scan}.1`), or None."
+        doc, anchor = split_url(self.scan_pattern.url)[1:]
+        if '{' in doc or not anchor or '/' in anchor.strip('/') or anchor.count('{scan}') != 1: return None
+        rx = re.compile(re.escape(anchor.strip('/')).replace(re.escape('{scan}'), '(?P<scan>.+)') + r'\Z')
+        with peek_nexus(self.storage, doc) as root:
+            return sort_keys([m['scan'] for k in root for m in [rx.match(k)] if m and root.get(k, getclass=True) is h5py.Group])
+
     def summaries(self, keys:list=None # scans to summarise; default all
                  )->dict:
         "`{key: summary}` for `keys`, each file opened once for all its entries not summarised yet."
@@ -413,8 +476,6 @@ class NexusProposal(DataProposal):
         return super().refresh()
 
 # %% ../nbs/11_nexus.ipynb #ac7dc1cf
-_OWN_OPTIONS = ('spice_url', 'spice_options', 'proposal_k2h', 'scan_k2h')
-
 class NexusRepository(DataRepository):
     "NeXus/HDF5 files as Sardana (`{proposal}.h5#entry{scan}`) and Bliss (`{proposal}/{proposal}.h5#{scan}.1`) write them."
     def _proposal(self, key): return NexusProposal(self, key, url=self.repo_url)
@@ -423,12 +484,17 @@ class NexusRepository(DataRepository):
     def guess_can_open(cls, url:str, # a URL pattern (or a filled-in URL)
                        **options # options as the repository takes them (fsspec storage options among them)
                       )->bool:
-        "Whether `url` leads to NeXus files: the first document it finds is HDF5 and holds `NXentry` groups."
-        try:
-            found = first_document(url, **{k: v for k, v in options.items() if k not in _OWN_OPTIONS})
-            if found is None or is_zarr(*found): return False
-            with open_document(*found) as root: return looks_like_nexus(root)
-        except Exception: return False
+        "True when one of the first three documents the URL leads to is HDF5 with `NXentry` groups (unreadable ones skipped)."
+        readable, problems = False, []
+        for store, path in documents(url, limit=3, **options):
+            if is_zarr(store, path) or not looks_like_hdf5(document_head(store, path)): continue
+            try:
+                with peek_nexus(store, path) as root:
+                    if looks_like_nexus(root): return True
+                readable = True
+            except (NexusFormatError, OSError) as e: problems.append(str(e))
+        if problems and not readable: raise NexusFormatError('cannot tell whether these are NeXus files: ' + '; '.join(problems))
+        return False
 
 # %% ../nbs/11_nexus.ipynb #4fb9d8d6
 from .live import LiveRows, planned_scan, plan_dataset
@@ -448,7 +514,11 @@ def _open_live(store, doc):
     if not store.local: return open_document(store, doc)
     try: return h5py.File(doc, 'r', swmr=True)
     except FileNotFoundError: raise
-    except OSError: return h5py.File(doc, 'r')          # a writer in this process holds it open (not in SWMR mode)
+    except OSError: pass
+    try: return h5py.File(doc, 'r')                     # a writer in this process holds it open (not in SWMR mode)
+    except OSError as e:
+        if 'unable to lock file' not in str(e): raise
+    return h5py.File(doc, 'r', locking=False)            # a writer in another process holds it locked: what it flushed
 
 def _rows_of(a, start, k, strings):
     return np.asarray(a.asstr()[start:start + k], dtype=str) if strings else a[start:start + k]
