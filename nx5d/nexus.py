@@ -540,7 +540,11 @@ def _nexus_follow_rows(self:NexusScan, start:int, # the first point wanted
         attrs, items = entry_scalars(g), _measurement(g, where)
         names, arrays = _array_names(items), {}
         try:
-            for it in items: arrays[names[it.rel]] = (*stack.enter_context(open_dataset(store, doc, it, f'{where}: measurement/{it.rel}')), it)
+            for it in items:
+                try: arrays[names[it.rel]] = (*stack.enter_context(open_dataset(store, doc, it, f'{where}: measurement/{it.rel}')), it)
+                except NexusMissingFile as e:                  # as in `raw`: the rest is followed
+                    if self.detector is not None and names[it.rel] == self.detector: raise
+                    warnings.warn(f'{e}: {names[it.rel]} left out, the rest is loaded')
         except OSError as e: return LiveRows(waiting=f'{where}: a detector file is locked by its writer ({e})')
         lengths = {k_: a.shape[0] for k_, (_, a, _) in arrays.items()}
         n = min(lengths.values(), default=0)
