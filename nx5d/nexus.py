@@ -112,10 +112,11 @@ def open_error(e:Exception, # what opening the file raised
 def peek_nexus(store:FileSystem, # the storage of the document
                doc:str # the document's path
               ):
-    "Open a document to look at its groups: a local file without HDF5's lock (a writer may hold it); errors as `open_nexus`."
-    if not store.local or is_zarr(store, doc): return open_nexus(store, doc)
+    "Open a document to look at its groups: as `open_nexus`, but a local file locked by a writer is opened without the lock."
+    try: return open_nexus(store, doc)
+    except NexusFileLocked:
+        if not store.local: raise
     try: return h5py.File(doc, 'r', locking=False)
-    except FileNotFoundError: raise
     except OSError as e: raise open_error(e, doc) from None
 
 # %% ../nbs/11_nexus.ipynb #623488d2
