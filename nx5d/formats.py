@@ -9,7 +9,7 @@ __all__ = ['FORMATS', 'ENTRY_POINT_GROUP', 'SPECIFIC', 'GENERIC', 'REPOSITORY_OP
            'open_repository']
 
 # %% ../nbs/09_formats.ipynb #70990b6e
-import importlib, warnings
+import importlib, warnings, re, posixpath
 
 # %% ../nbs/09_formats.ipynb #e7fb02ba
 class FormatError(ValueError):
@@ -157,34 +157,54 @@ class FormatNotFound(ValueError):
     "No format recognises the data at a URL (the message says which formats were asked and what each looked for)."
 
 def _looks_for(guess)->str:
+    "What a `guess_can_open` looks for, from the first line of its docstring (`True when X` reads as *data when X*)."
     doc = (getattr(guess, '__doc__', None) or '').strip()
-    return doc.splitlines()[0].rstrip('.') if doc else 'no description'
+    line = doc.splitlines()[0].rstrip('.') if doc else ''
+    if not line: return 'it does not say what it looks for'
+    m = re.match(r'(True (when|if)|Whether)\s+(.*)', line, re.S)
+    if m: return f'it recognises data when {m.group(3)}'
+    m = re.match(r'True for\s+(.*)', line, re.S)
+    return f'it recognises {m.group(1)}' if m else f'it looks for: {line}'
 
-def _ask(name, url, options):
-    "`(True, None)` if format `name` recognises `url`, else `(False, why not)`."
+def _ask(name, url, options)->tuple:
+    "`(True, None, False)` if format `name` recognises `url`, else `(False, why not, whether it failed while looking)`."
     try: cls = repository_class(name)
-    except Exception as e: return False, f'{name}: not available ({e})'
+    except Exception as e: return False, f'{name}: not available ({e})', False
     guess = getattr(cls, 'guess_can_open', None)
-    if guess is None: return False, f'{name}: cannot guess (its class has no guess_can_open)'
+    if guess is None: return False, f'{name}: cannot guess (its class has no guess_can_open)', False
     try:
-        if guess(url, **options): return True, None
-    except Exception as e: return False, f'{name}: failed while looking ({type(e).__name__}: {e})'
-    return False, f'{name}: no ({_looks_for(guess)})'
+        if guess(url, **options): return True, None, False
+    except Exception as e: return False, f'{name}: failed while looking ({type(e).__name__}: {e})', True
+    return False, f'{name}: no ({_looks_for(guess)})', False
 
 # %% ../nbs/09_formats.ipynb #19796b38
+def _nothing_found(url:str)->str:
+    "Where the document part of `url` was looked for, for the error when nothing matches it."
+    from nx5d.urls import split_url
+    path = split_url(url)[1]
+    if '{' not in path: return f'nothing matches {path}'
+    head = path.split('{', 1)[0]
+    folder = head if head.endswith('/') else posixpath.dirname(head) + '/'
+    return f'nothing in {folder} matches {path[len(folder):]}'
+
 def guess_format(url:str, # repository URL pattern with `{proposal}` and `{scan}`
                  **options # storage options and options of the repository classes
                 )->str:
     "The name of the first format (in `auto_order`) whose class recognises the data at `url`."
-    tried = []
+    tried, failed = [], []
     for name in auto_order(available_formats()):
-        ok, why = _ask(name, url, options)
-        if ok: return name
+        ok, why, fail = _ask(name, url, options)
+        if ok:
+            if failed: warnings.warn(f"{url}: chose format {name!r}, but {'; '.join(failed)}. If {name!r} is wrong, "
+                                     f"repair or move the file, or name the format: format='name'")
+            return name
         tried.append(why)
+        if fail: failed.append(why)
     try: found = documents(url, limit=1, strict=True, **options)
     except (FileNotFoundError, NotADirectoryError) as e: found, tried = [], [f'{e}'] + tried
     else:
-        if not found: tried = ['nothing matches the document part of the pattern'] + tried
+        if not found: tried = [_nothing_found(url)] + tried
+        elif not found[0][0].exists(found[0][1]): tried = [f'{found[0][1]} does not exist'] + tried
     raise FormatNotFound(f'no format recognises {url}: ' + '; '.join(tried) +
                          ". Name one: format='name' or 'package.module:Class'")
 
