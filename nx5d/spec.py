@@ -72,7 +72,7 @@ def line_kinds(data:bytes # the text of a SPEC file (or of its tail)
               )->dict:
     "Line starts and, per line, what it is: `S`, `T`, `M`, `L`, `F`, `O` header lines and complete `data` lines."
     buf = np.frombuffer(data, np.uint8)
-    starts = np.concatenate(([0], np.flatnonzero(buf == 10) + 1))
+    starts = np.concatenate(([3 if data.startswith(_BOM) else 0], np.flatnonzero(buf == 10) + 1))   # a UTF-8 byte-order mark is not part of line 1
     pad = np.concatenate((buf, np.zeros(3, np.uint8)))
     c0, c1, c2 = pad[starts], pad[starts + 1], pad[starts + 2]
     complete = np.arange(len(starts)) < len(starts) - 1
@@ -213,7 +213,7 @@ def _headers(self:SpecIndex, data:bytes, base:int, kinds:dict):
     starts = kinds['starts']
     cuts = np.sort(np.concatenate((starts[kinds['S']], starts[kinds['F']], [len(data)])))
     heads = starts[kinds['F']].tolist()
-    if base == 0 and (not len(cuts) or cuts[0] > 0): heads.insert(0, 0)
+    if base == 0 and cuts[0] > starts[0]: heads.insert(0, int(starts[0]))          # a header without #F (it starts with #E)
     for a in heads:
         end = int(cuts[np.searchsorted(cuts, a, side='right')]) if a < len(data) else a
         self.file_headers.append((base + a, _parse_file_header(data[a:end])))
