@@ -83,7 +83,8 @@ def line_kinds(data:bytes # the text of a SPEC file (or of its tail)
     for i in np.flatnonzero(complete & ((c0 == 32) | (c0 == 9))):   # indented: look at the first character
         first = data[starts[i]:starts[i + 1]].lstrip()[:1]
         data_[i] = first not in (b'', b'#', b'@')
-    out['starts'], out['data'] = starts, data_ & ~_continued(buf, starts, c0)
+    if b'\\' in data: data_ &= ~_continued(buf, starts, c0)        # most files have no MCA: one fast search
+    out['starts'], out['data'] = starts, data_
     return out
 
 # %% ../nbs/10_spec.ipynb #4510c0b3
