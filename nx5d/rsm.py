@@ -5,12 +5,12 @@
 # %% auto #0
 __all__ = ['ENGINE_VERSION', 'mapping_cache', 'RsmSettings', 'SettingsError', 'settings_given', 'rsm_settings', 'raw_defaults',
            'resolve_candidates', 'Detector', 'check_center', 'hkl_matrix', 'area_experiment', 'Grid', 'grid_weights',
-           'PixelMapping', 'MappingCache', 'frame_values', 'pixel_array', 'block_sums', 'RsmGeometry', 'clear_caches',
-           'invalid_pixels', 'binned_values', 'chunk_sums', 'chunk_sums_xu', 'RsmAccumulator', 'settings_json',
-           'frame_inputs', 'accumulator_for', 'cook', 'RsmScan']
+           'PixelMapping', 'MappingCache', 'frame_values', 'pixel_file', 'pixel_array', 'block_sums', 'RsmGeometry',
+           'clear_caches', 'invalid_pixels', 'binned_values', 'chunk_sums', 'chunk_sums_xu', 'RsmAccumulator',
+           'settings_json', 'frame_inputs', 'accumulator_for', 'cook', 'RsmScan']
 
 # %% ../nbs/08_rsm.ipynb #9fd33423
-import os, re, sys, json, math, hashlib, difflib, warnings, threading, contextlib
+import os, re, sys, json, math, hashlib, difflib, warnings, threading, contextlib, urllib.parse
 from collections import OrderedDict
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor, Future
@@ -76,6 +76,12 @@ def _numbers(key, v, sizes, what, cast=float):
 def _positive(key, v):
     x = _num(key, v, 'positive')
     if not x > 0: raise _bad(key, 'positive', v)
+    return x
+
+def _energy(key, v):
+    "A photon energy in eV: at least 1000 (a value in keV is refused with the value in eV)."
+    x = _positive(key, v)
+    if x < 1000: raise SettingsError(f'settings {key!r} must be at least 1000 (eV), not {v!r}: energy is in eV: {x:g} keV is {x * 1000:g}')
     return x
 
 def _nonnegative(key, v):
@@ -173,7 +179,7 @@ _CHECKS = {
     'img_center': lambda k, v: _numbers(k, v, (2,), 'two numbers (row, column)'),
     'img_distance': _positive,
     'grid_size': lambda k, v: _numbers(k, v, (2, 3), 'two numbers (qy, qz) or three (qx, qy, qz), integers of at least 2', int),
-    'energy': lambda k, v: v if isinstance(v, str) and v else _positive(k, v),
+    'energy': lambda k, v: v if isinstance(v, str) and v else _energy(k, v),
     'pixel_size': lambda k, v: _numbers(k, v, (2,), 'one or two positive numbers (mm)'),
     'reduce': lambda k, v: _numbers(k, v, (1,), 'a positive integer', int)[0],
     'q_range': lambda k, v: v,                                     # checked against grid_size in `_check_all`
@@ -234,6 +240,20 @@ def settings_given(s:RsmSettings # checked settings
     g = getattr(s, '_given', None)
     return g if g is not None else frozenset(k for k in _FIELDS if getattr(s, k) != _DEFAULTS[k])
 
+# %% ../nbs/08_rsm.ipynb #c59136a5
+def _close_key(k:str, cutoff:float=0.85):
+    "The settings key `k` is likely a typo of (case and `-` ignored; `cutoff` as difflib's), or None."
+    low = {f.lower(): f for f in _FIELDS}
+    m = difflib.get_close_matches(str(k).lower().replace('-', '_'), list(low), 1, cutoff)
+    return low[m[0]] if m else None
+
+def _check_unknown(unknown:list):
+    "Refuse unknown keys close to a real one (typos), naming both; warn about the rest (with a looser guess)."
+    typos = [(k, m) for k in unknown for m in [_close_key(k)] if m]
+    if typos: raise SettingsError('unknown settings ' + '; '.join(f'{k!r}: did you mean {m!r}?' for k, m in typos))
+    hints = [f'{k!r}: {m!r}?' for k in unknown for m in [_close_key(k, 0.6)] if m]
+    if unknown: warnings.warn(f'settings keys not used by the reciprocal-space engine: {unknown}' + (f' ({"; ".join(hints)})' if hints else ''))
+
 # %% ../nbs/08_rsm.ipynb #47ba205c
 def _looked_for(candidates, given, defaults):
     "The candidates of the keys neither the user nor a default sets (an angle only while the user sets no circles for it)."
@@ -247,7 +267,7 @@ def rsm_settings(settings=None, # spice `settings` (mapping or record), an `RsmS
                  candidates:dict=None, # key -> raw names, for keys nothing sets: the first name the raw data has (`resolve_candidates`)
                  **overrides # values that take precedence
                 )->RsmSettings:
-    "Checked cooking parameters: a bad value is refused naming its key, an unknown key is warned about."
+    "Checked cooking parameters: a bad value or a key close to a real one is refused naming it, another unknown key is warned about."
     if settings is None and not overrides:
         warnings.warn('no spice `settings` for this scan: cooking with the defaults of nx5d.rsm.RsmSettings '
                       '(the example geometry); seed them with proposal.spice.seed("settings", img_center=..., '
@@ -256,10 +276,7 @@ def rsm_settings(settings=None, # spice `settings` (mapping or record), an `RsmS
     if bad: raise ValueError(f'format defaults for unknown settings keys: {bad}')
     user = {**(_settings_dict(settings) if settings is not None else {}), **overrides}
     had = {k: getattr(settings, k) for k in _FIELDS if k not in user} if isinstance(settings, RsmSettings) else {}
-    unknown = sorted(set(user) - set(_FIELDS))
-    if unknown:
-        hints = [f'{k!r}: did you mean {m[0]!r}?' for k in unknown for m in [difflib.get_close_matches(k, _FIELDS, 1)] if m]
-        warnings.warn(f'settings keys not used by cook_rsm (typo?): {unknown}' + (f' ({"; ".join(hints)})' if hints else ''))
+    _check_unknown(sorted(set(user) - set(_FIELDS)))
     given = frozenset(k for k in user if k in _DEFAULTS)
     merged = {**_DEFAULTS, **had, **(defaults or {}), **{k: user[k] for k in given}}
     s = RsmSettings(**{k: _CHECKS[k](k, merged[k]) for k in _FIELDS})
@@ -337,10 +354,11 @@ def check_center(s:RsmSettings, # cooking parameters
     if all(-0.5 <= c <= n - 0.5 for c, n in zip(s.img_center, full)): return
     why = (' No spice `settings` were given: the default centre is that of the full-size (195 × 487) example '
            'detector.' if hint else '')
+    fix = ('proposal.spice.seed("settings", img_center=(row, column), img_distance=..., grid_size=...)' if hint else
+           "proposal.spice.update(scan, 'settings', img_center=(row, column))")
     raise SettingsError(f'img_center {s.img_center} (in full-detector pixels) lies outside the detector of {full[0]} × '
                         f'{full[1]} pixels, so the maps would show the wrong part of reciprocal space.{why} Give the beam '
-                        f'centre in the spice settings, e.g. proposal.spice.seed("settings", img_center=(row, column), '
-                        f'img_distance=..., grid_size=...)')
+                        f'centre in the spice settings, e.g. {fix}')
 
 # %% ../nbs/08_rsm.ipynb #7152b169
 def hkl_matrix(s:RsmSettings, # settings (with `hkl` set, or not)
@@ -350,10 +368,10 @@ def hkl_matrix(s:RsmSettings, # settings (with `hkl` set, or not)
     h = s.hkl
     if h is None: return None
     if 'UB' in h: return np.array(h['UB'], float)
-    import xrayutilities as xu
+    from xrayutilities.materials import Crystal, SGLattice
     lat = h['lattice']
     a, b, c, al, be, ga = {1: lat * 3 + (90.0,) * 3, 3: lat + (90.0,) * 3, 6: lat}[len(lat)]
-    B = xu.materials.Crystal('sample', xu.materials.SGLattice(1, a, b, c, al, be, ga)).B
+    B = Crystal('sample', SGLattice(1, a, b, c, al, be, ga)).B
     U = np.array(h['U'], float) if 'U' in h else hxrd._transform.matrix
     return U @ B
 
@@ -363,10 +381,10 @@ def area_experiment(s:RsmSettings, # cooking parameters
                     offset:float=0.0 # full-detector coordinate of frame pixel 0
                    ):
     "An xrayutilities `HXRD` experiment in the settings' geometry, its area detector set up for frames of `shape`."
-    import xrayutilities as xu
+    from xrayutilities.experiment import QConversion, HXRD     # from the submodule: see below
     en = s.energy if not isinstance(s.energy, str) else 8048.0     # energies per frame are given to each conversion
-    qconv = xu.experiment.QConversion(s.sample_circles, s.detector_circles, s.beam_direction, en=en)
-    hxrd = xu.HXRD(*s.surface_directions, qconv=qconv, en=en)
+    qconv = QConversion(s.sample_circles, s.detector_circles, s.beam_direction, en=en)
+    hxrd = HXRD(*s.surface_directions, qconv=qconv, en=en)
     c1, c2 = ((np.asarray(s.img_center, float) - offset) / scale).tolist()
     hxrd.Ang2Q.init_area(*s.detector_directions, c1, c2, int(shape[0]), int(shape[1]), distance=s.img_distance,
                          pwidth1=s.pixel_size[0] * scale, pwidth2=s.pixel_size[1] * scale)
@@ -378,16 +396,16 @@ _XU_THREADS = {'lock': threading.Lock(), 'users': 0, 'saved': None}
 @contextlib.contextmanager
 def _xu_one_thread():
     "xrayutilities' own OpenMP threads off while the engine's threads convert angles."
-    import xrayutilities as xu
+    from xrayutilities import config
     st = _XU_THREADS
     with st['lock']:
-        if st['users'] == 0: st['saved'], xu.config.NTHREADS = xu.config.NTHREADS, 1
+        if st['users'] == 0: st['saved'], config.NTHREADS = config.NTHREADS, 1
         st['users'] += 1
     try: yield
     finally:
         with st['lock']:
             st['users'] -= 1
-            if st['users'] == 0: xu.config.NTHREADS = st['saved']
+            if st['users'] == 0: config.NTHREADS = st['saved']
 
 # %% ../nbs/08_rsm.ipynb #1fb72111
 @dataclass(frozen=True)
@@ -591,11 +609,18 @@ def frame_values(data, # the raw dataset
                         + f'; variables: {", ".join(sorted(map(str, data.variables)))}')
 
 # %% ../nbs/08_rsm.ipynb #a7643959
+def pixel_file(value:str # a `mask` or `flat` setting naming a file: a path or a file:// URL, `#dataset` for HDF5
+              )->tuple:
+    "(local path, HDF5 dataset or '') of a file setting: `file://` URLs and `~` resolved; a relative path is relative to the working directory."
+    p, _, anchor = str(value).partition('#')
+    if p.lower().startswith('file:'): p = urllib.parse.unquote(urllib.parse.urlparse(p).path)
+    return os.path.expanduser(p), anchor
+
 def _read_pixels(key, path):
     "A 2-D array from a file: .npy, .tif/.tiff, or an HDF5 dataset `file.h5#path`."
-    p, _, anchor = str(path).partition('#')
+    p, anchor = pixel_file(path)
     try:
-        if p.endswith('.npy'): return np.load(p)
+        if p.lower().endswith('.npy'): return np.load(p)
         if p.lower().endswith(('.tif', '.tiff')):
             import tifffile
             return tifffile.imread(p)
@@ -979,7 +1004,8 @@ def chunk_sums(geo:RsmGeometry, # the cook's geometry
 # %% ../nbs/08_rsm.ipynb #5b5f7d57
 def chunk_sums_xu(geo:RsmGeometry, F:np.ndarray, rows:np.ndarray, aid:np.ndarray, asets:list, maps:np.ndarray, sk:np.ndarray)->dict:
     "Like `chunk_sums`, with xrayutilities' gridders: `data` and `weight` per map from `FuzzyGridder2D`/`3D` (or `Gridder`)."
-    import xrayutilities as xu
+    from xrayutilities.gridder2d import FuzzyGridder2D, Gridder2D
+    from xrayutilities.gridder3d import FuzzyGridder3D, Gridder3D
     F3, F = F, F.reshape(len(F), -1)
     C, B, top = invalid_pixels(geo, F, rows)
     V, inv = binned_values(geo, F3[rows], C, B, top)
@@ -988,7 +1014,7 @@ def chunk_sums_xu(geo:RsmGeometry, F:np.ndarray, rows:np.ndarray, aid:np.ndarray
         if len(C): V[:, C] = np.where(B, np.nan, V[:, C])
     elif inv is not None: V[:, inv[0]] = np.where(inv[1] > 0, V[:, inv[0]], np.nan)
     g, gridders, out = geo.grid, {}, {'data': {}, 'weight': {}, 'frames': {}}
-    cls = {(2, True): xu.FuzzyGridder2D, (3, True): xu.FuzzyGridder3D, (2, False): xu.Gridder2D, (3, False): xu.Gridder3D}[(len(g.sizes), g.fuzzy)]
+    cls = {(2, True): FuzzyGridder2D, (3, True): FuzzyGridder3D, (2, False): Gridder2D, (3, False): Gridder3D}[(len(g.sizes), g.fuzzy)]
     for a in np.unique(aid):
         coords, c = geo.coords(asets[a]), geo.corrections(asets[a])
         for i in np.flatnonzero(aid == a):
@@ -1199,6 +1225,15 @@ def settings_json(s:RsmSettings, # settings
     if grid is not None: d['q_range'] = [list(r) for r in grid.ranges]
     return json.dumps(d)
 
+# %% ../nbs/08_rsm.ipynb #63287146
+def _warn_empty(geo:RsmGeometry, n:int):
+    "Warn that frames were added but no bin was filled, naming the likely cause."
+    s = geo.settings
+    if not geo.n_static.any(): why = "the mask and the flat field leave out every pixel (a flat field of zeros or NaN?)"
+    elif s.q_range is not None: why = f"no pixel reaches the grid of settings 'q_range' {[list(r) for r in s.q_range]}: check its units (1/Å, or r.l.u. with 'hkl')"
+    else: why = 'every pixel was left out in every frame (negative or not finite counts, `mask_negative`)'
+    warnings.warn(f'the maps hold {n} frame(s) but not one filled bin: {why}', stacklevel=3)
+
 # %% ../nbs/08_rsm.ipynb #c6078ccc
 @patch
 def result(self:RsmAccumulator):
@@ -1227,9 +1262,28 @@ def result(self:RsmAccumulator):
     out.qdata.attrs['long_name'] = label + (f' at {s.monitor} = {self.monitor_ref:.6g}' if self.monitor_ref is not None else '')
     out.qdata_err.attrs['long_name'] = 'Poisson standard error of qdata'
     out.frames.attrs['long_name'] = 'frames added'
+    if frames.sum() > 0 and not ok.any(): _warn_empty(self, int(frames.sum()))
     out.attrs['rsm_settings'] = settings_json(s, g)
     out.attrs['rsm_engine'] = f'nx5d.rsm {ENGINE_VERSION} ' + ('(xrayutilities gridders)' if s.gridder == 'xrayutilities' else f'(sparse {s.gridder})')
     return out
+
+# %% ../nbs/08_rsm.ipynb #54ff55e7
+def _check_frames(cols:list, named:list):
+    "Refuse the first frame whose angle is not a number, naming the raw variable (or the settings key of a number)."
+    A = np.column_stack(cols)
+    bad = np.flatnonzero(~np.isfinite(A).all(1))
+    if not len(bad): return
+    i = int(bad[0]); j = int(np.flatnonzero(~np.isfinite(A[i]))[0])
+    key, v = named[j]
+    what = f'raw variable {v!r} (settings {key!r})' if isinstance(v, str) else f'settings {key!r}'
+    raise SettingsError(f'frame {i}: angles and energy must be numbers, not {A[i].tolist()}: {what} is {A[i, j]} there'
+                        + (f' ({len(bad)} frames like it)' if len(bad) > 1 else ''))
+
+def _check_energies(e:np.ndarray, name:str):
+    "Refuse raw energies below 1000 eV (keV given where eV are meant)."
+    low = np.flatnonzero(np.isfinite(e) & (e < 1000))
+    if len(low): raise SettingsError(f"frame {low[0]}: settings 'energy' = {name!r} is {e[low[0]]:g} there; energy is in eV: "
+                                     f'{e[low[0]]:g} keV is {e[low[0]] * 1000:g} (scale it: raw[{name!r}] * 1000 in a variable of its own)')
 
 # %% ../nbs/08_rsm.ipynb #c8807416
 _NO_SAMPLE_ANGLE = ("settings 'sample_angle' is not set: name the raw variable (or attribute) holding the sample angle, "
@@ -1245,6 +1299,9 @@ def frame_inputs(acc:RsmGeometry, # an accumulator (its settings and map variabl
     cols = [frame_values(data, 'sample_angle', v, n) for v in (s.sample_angle if isinstance(s.sample_angle, tuple) else (s.sample_angle,))]
     if s.detector_angle is None: cols.append(2 * cols[0])
     else: cols += [frame_values(data, 'detector_angle', v, n) for v in (s.detector_angle if isinstance(s.detector_angle, tuple) else (s.detector_angle,))]
+    named = [('sample_angle', v) for v in (s.sample_angle if isinstance(s.sample_angle, tuple) else (s.sample_angle,))]
+    named += [named[0]] if s.detector_angle is None else [('detector_angle', v) for v in (s.detector_angle if isinstance(s.detector_angle, tuple) else (s.detector_angle,))]
+    _check_frames(cols, named)
     out = {'angles': np.column_stack(cols), 'maps': None,
            'energy': frame_values(data, 'energy', s.energy, n) if isinstance(s.energy, str) else None,
            'monitor': frame_values(data, 'monitor', s.monitor, n) if s.monitor is not None else None}
@@ -1255,6 +1312,7 @@ def frame_inputs(acc:RsmGeometry, # an accumulator (its settings and map variabl
         if lab.dtype.kind == 'f' and np.isnan(lab).any():
             raise SettingsError(f"settings 'maps_by': variable {name!r} is NaN at frame {int(np.flatnonzero(np.isnan(lab))[0])}")
         out['maps'] = lab
+    if out['energy'] is not None: _check_energies(out['energy'], s.energy)
     return out
 
 
@@ -1318,6 +1376,13 @@ def cook(data, # raw dataset: `images` on (frame, rows, columns) (numpy or dask)
     acc = accumulator_for(data, settings, defaults=defaults, candidates=candidates, cache=cache, workers=workers)
     return acc.add_data(data, workers=workers, progress=progress, chunk=chunk).result()
 
+# %% ../nbs/08_rsm.ipynb #c1cff514
+def _file_state(path:str)->tuple:
+    "(size, modification time in ns) of `path`, or (None, None) when it cannot be read (the cook says why)."
+    try: st = os.stat(path)
+    except OSError: return None, None
+    return st.st_size, st.st_mtime_ns
+
 # %% ../nbs/08_rsm.ipynb #2b8c53bf
 class RsmScan:
     "Mixin for scan classes: `_cook` makes reciprocal-space maps with the spice `settings` and the class's defaults."
@@ -1329,6 +1394,14 @@ class RsmScan:
                        )->RsmSettings:
         "The settings the scan cooks with (its format's defaults and candidates included), for following it (`nx5d.live`)."
         return rsm_settings(spice.get('settings'), defaults=self.rsm_defaults or None, candidates=self.rsm_candidates or None)
+
+    def cook_token(self, spice # the scan's spice view
+                  ):
+        "Path, size and time of the `mask` and `flat` files the settings name: `scan.cooked` cooks again when one changes."
+        s = spice.get('settings')
+        files = {k: v for k, v in {**self.rsm_defaults, **(_settings_dict(s) if s is not None else {})}.items()
+                 if k in ('mask', 'flat') and isinstance(v, str)}
+        return tuple((k, v, *_file_state(pixel_file(v)[0])) for k, v in sorted(files.items())) or None
 
     def _cook(self, data, **spice):
         "Maps of the raw `data` with the spice `settings` (see `cook`)."

@@ -13,7 +13,7 @@ __all__ = ['TiffLayout', 'LayoutReader', 'tiff_layout', 'decode_into', 'read_fra
            'UDKM_RSM_DEFAULTS', 'RSM_LABEL', 'UdkmFormatError', 'sanitize_column', 'parse_manifest', 'read_manifest',
            'bin_frames', 'binned_shape', 'DetectorMap', 'read_stats', 'ScanFolder', 'UdkmFrames', 'fs_load_data',
            'area_geometry', 'cook_rsm', 'scan_summary', 'proposal_handle', 'scan_handle', 'parameters_settings',
-           'UdkmRepository', 'UdkmProposal', 'UdkmDataScan', 'udkm_plan']
+           'UdkmRepository', 'UdkmProposal', 'folder_file_state', 'UdkmDataScan', 'udkm_plan']
 
 # %% ../nbs/05_udkm.ipynb #3e0e0324
 import numpy as np
@@ -525,6 +525,20 @@ class UdkmProposal(DataProposal):
     def _scan(self, key): return UdkmDataScan(self, key)
 
 # %% ../nbs/05_udkm.ipynb #f0a9e330
+def folder_file_state(folder:ScanFolder, # the scan folder
+                      name:str # a file in it
+                     ):
+    "(size, modification time) of file `name` in `folder`, None if it is not there: one `stat` (one request on remote storage)."
+    try:
+        if folder.local:
+            st = os.stat(os.path.join(folder.path, name))
+            return st.st_size, st.st_mtime_ns
+        fs, path = folder.storage.fs, folder._fspath(name)
+        fs.invalidate_cache(path)
+        info = fs.info(path)
+        return info.get('size'), str(info.get('mtime') or info.get('LastModified') or info.get('ETag') or '')
+    except (OSError, ValueError): return None
+
 class UdkmDataScan(RsmScan, DataScanBase):
     "A UDKM PXS scan: raw frames lazily from its folder, cooked into one reciprocal-space map per delay."
     rsm_defaults = UDKM_RSM_DEFAULTS
@@ -539,7 +553,20 @@ class UdkmDataScan(RsmScan, DataScanBase):
         "The scan folder: a local path, or its URL on remote storage."
         return self.folder.url()
     def _get_summary(self): return scan_summary(self.folder)
-    def _get_raw(self): return fs_load_data(self.folder, partial=self.partial)
+    def raw_token(self):
+        "The manifest's size and time, and (with `partial`) a count of changes of the first frame not read: a grown scan is read again."
+        folder = self.folder
+        m = folder_file_state(folder, 'manifest.dat')
+        if not self.partial: return m
+        i, seen, gen = self.__dict__.get('_udkm_next', (None, None, 0))
+        now = None if i is None else folder_file_state(folder, FRAME_NAME.format(i))
+        if now != seen: gen += 1; self.__dict__['_udkm_next'] = (i, now, gen)
+        return m, gen
+    def _get_raw(self):
+        ds = fs_load_data(self.folder, partial=self.partial)
+        n, gen = ds.sizes['index'], self.__dict__.get('_udkm_next', (None, None, 0))[2]
+        if self.partial: self.__dict__['_udkm_next'] = (n, folder_file_state(self.folder, FRAME_NAME.format(n)), gen)
+        return ds
     def _cook(self, data, **spice):
         settings = spice.get('settings')
         if settings is None:

@@ -442,18 +442,51 @@ def summary(self:DataScanBase)->dict:
     return s
 
 # %% ../../nbs/01_repo_base.ipynb #fc9b5a86
-@patch(as_prop=True)
-def raw(self:DataScanBase):
-    "The raw data, read on first access and kept in the shared cache."
-    key = (self._nx5d_token, 'raw')
+@patch
+def raw_token(self:DataScanBase):
+    "A cheap hashable that changes when the scan's files grow (a scan being written); None (the default): read once."
+    return None
+
+@patch
+def _raw_at(self:DataScanBase, token):
+    "The raw data as read when `raw_token()` was `token` (read now if the cached copy is of another state, or none)."
+    key = (self._nx5d_token, 'raw', token)
     hit, v = cache.get(key)
     if not hit:
         try: v = self._get_raw()
         except FileNotFoundError as e:
             raise FileNotFoundError(f'cannot read scan {self.key} of proposal {self.proposal.key} '
                                     f'at {self.url}: {e}') from e
+        old = self.__dict__.get('_nx5d_raw_key')
+        if old is not None and old != key: cache.pop(old)
         cache.put(key, v)
+        self.__dict__['_nx5d_raw_key'] = key
     return v
+
+@patch(as_prop=True)
+def raw(self:DataScanBase):
+    "The raw data, read on first access and kept in the shared cache; read again when `raw_token()` changed."
+    return self._raw_at(self.raw_token())
+
+# %% ../../nbs/01_repo_base.ipynb #1bb1e7dd
+def _arrays(v)->list:
+    "The numpy arrays held by `v`: itself, or the variables of an xarray Dataset or DataArray (lazy ones left out)."
+    import numpy as np
+    if isinstance(v, np.ndarray): return [v]
+    xr = sys.modules.get('xarray')
+    if xr is None or not isinstance(v, (xr.Dataset, xr.DataArray)): return []
+    vs = v.variables.values() if isinstance(v, xr.Dataset) else [v.variable, *v.coords.variables.values()]
+    return [x.data for x in vs if isinstance(x.data, np.ndarray)]
+
+def _read_only(v):
+    "`v` with its numpy arrays made read-only (what the cache keeps)."
+    for a in _arrays(v): a.flags.writeable = False
+    return v
+
+def _handed_out(v):
+    "What `cooked` returns of the cached `v`: a shallow copy of an xarray object (its own attributes and variables), else `v`."
+    xr = sys.modules.get('xarray')
+    return v.copy(deep=False) if xr is not None and isinstance(v, (xr.Dataset, xr.DataArray)) else v
 
 # %% ../../nbs/01_repo_base.ipynb #950d5385
 @patch(as_prop=True)
@@ -461,29 +494,36 @@ def spice(self:DataScanBase):
     "The spice view of this scan: per handle, the record that applies here."
     return self.proposal.spice.view(self.key)
 
+@patch
+def cook_token(self:DataScanBase, spice # the scan's spice view
+              ):
+    "A cheap hashable that changes when a file the cook reads besides the raw data changes (a mask file); default None."
+    return None
+
 @patch(as_prop=True)
 def cooked(self:DataScanBase):
-    "The cooked data for the current spice; recomputed when the spice that applies here changes."
+    "The cooked data for the current spice, read-only; cooked again when the spice, `raw_token()` or `cook_token()` changes."
     view = self.spice
     view.check()
-    key = (self._nx5d_token, 'cooked', view.fingerprint)
+    rt = self.raw_token()
+    key = (self._nx5d_token, 'cooked', view.fingerprint, rt, self.cook_token(view))
     hit, v = cache.get(key)
     if not hit:
-        v = self._cook(self.raw, **dict(view))
+        v = _read_only(self._cook(self._raw_at(rt), **dict(view)))
         old = self.__dict__.get('_nx5d_cooked_key')
         if old is not None and old != key: cache.pop(old)
         cache.put(key, v)
         self.__dict__['_nx5d_cooked_key'] = key
-    return v
+    return _handed_out(v)
 
 # %% ../../nbs/01_repo_base.ipynb #6a4ba4b4
 @patch
 def refresh(self:DataScanBase):
     "Forget the cached summary, raw and cooked data of this scan; returns self."
     self.__dict__.pop('_nx5d_summary', None)
-    cache.pop((self._nx5d_token, 'raw'))
-    old = self.__dict__.pop('_nx5d_cooked_key', None)
-    if old is not None: cache.pop(old)
+    for name in ('_nx5d_raw_key', '_nx5d_cooked_key'):
+        old = self.__dict__.pop(name, None)
+        if old is not None: cache.pop(old)
     return self
 
 # %% ../../nbs/01_repo_base.ipynb #61e9d4d5
