@@ -7,7 +7,7 @@ __all__ = ['cache', 'COLUMNS', 'nbytes', 'parse_bytes', 'DataCache', 'ContainerB
            'DataScanBase']
 
 # %% ../../nbs/01_repo_base.ipynb #93cfc2fb
-import os, sys, html, difflib, threading, time, weakref
+import os, sys, json, html, difflib, threading, time, weakref
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from fastcore.basics import patch
@@ -483,6 +483,13 @@ def _read_only(v):
     for a in _arrays(v): a.flags.writeable = False
     return v
 
+def _with_provenance(v, scan, view):
+    "An xarray result with attribute `nx5d_cook`: JSON of its proposal, scan and spice records `[handle, uuid, revision]`."
+    xr = sys.modules.get('xarray')
+    if xr is not None and isinstance(v, (xr.Dataset, xr.DataArray)):
+        v.attrs['nx5d_cook'] = json.dumps({'proposal': scan.proposal.key, 'scan': scan.key, 'spice': [list(f) for f in view.fingerprint]})
+    return v
+
 def _handed_out(v):
     "What `cooked` returns of the cached `v`: a shallow copy of an xarray object (its own attributes and variables), else `v`."
     xr = sys.modules.get('xarray')
@@ -509,7 +516,7 @@ def cooked(self:DataScanBase):
     key = (self._nx5d_token, 'cooked', view.fingerprint, rt, self.cook_token(view))
     hit, v = cache.get(key)
     if not hit:
-        v = _read_only(self._cook(self._raw_at(rt), **dict(view)))
+        v = _read_only(_with_provenance(self._cook(self._raw_at(rt), **dict(view)), self, view))
         old = self.__dict__.get('_nx5d_cooked_key')
         if old is not None and old != key: cache.pop(old)
         cache.put(key, v)
