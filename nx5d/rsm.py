@@ -355,7 +355,7 @@ def check_center(s:RsmSettings, # cooking parameters
     why = (' No spice `settings` were given: the default centre is that of the full-size (195 × 487) example '
            'detector.' if hint else '')
     fix = ('proposal.spice.seed("settings", img_center=(row, column), img_distance=..., grid_size=...)' if hint else
-           "proposal.spice.update(scan, 'settings', img_center=(row, column))")
+           "proposal.spice.update(scan, 'settings', img_center=(row, column)) (or seed a `settings` record if there is none)")
     raise SettingsError(f'img_center {s.img_center} (in full-detector pixels) lies outside the detector of {full[0]} × '
                         f'{full[1]} pixels, so the maps would show the wrong part of reciprocal space.{why} Give the beam '
                         f'centre in the spice settings, e.g. {fix}')

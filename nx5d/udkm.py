@@ -537,7 +537,7 @@ def folder_file_state(folder:ScanFolder, # the scan folder
         fs.invalidate_cache(path)
         info = fs.info(path)
         return info.get('size'), str(info.get('mtime') or info.get('LastModified') or info.get('ETag') or '')
-    except (OSError, ValueError): return None
+    except Exception: return None                   # not there, or the server will not say: treated as unchanged
 
 class UdkmDataScan(RsmScan, DataScanBase):
     "A UDKM PXS scan: raw frames lazily from its folder, cooked into one reciprocal-space map per delay."
