@@ -168,7 +168,7 @@ class Follow:
         self.waited = deque(maxlen=50)   # the last notes of frames waited for (each once)
         self.total = self.waiting = self.ended = self.stopped = self.result = None
         self.plot = None if plot is False or plot is None else LivePlot(None if plot is True else plot)
-        self._maps, self._told, self._gen = None, set(), self._run()
+        self._maps, self._told, self._refused, self._gen = None, set(), set(), self._run()
 
     def __iter__(self): return self
     def __next__(self):
@@ -205,7 +205,7 @@ def _settings(self:Follow, current:_Maps)->tuple:
     "(settings, fingerprint) of the scan's spice now: those of `current` while the view is unchanged, in conflict or bad."
     view = self.scan.spice
     fp = view.fingerprint
-    if current is not None and fp == current.fingerprint: return current.settings, fp
+    if current is not None and (fp == current.fingerprint or fp in self._refused): return current.settings, current.fingerprint
     if not view.clean:
         if current is None: view.check()                       # raises, naming the records in conflict
         self._warn_once(('conflict', fp), f'scan {self.scan.key}: its spice is in conflict ({view.conflicts}): '
@@ -218,11 +218,16 @@ def _settings(self:Follow, current:_Maps)->tuple:
         return rsm_settings(spice.get('settings'), defaults=getattr(self.scan, 'rsm_defaults', None) or None), fp
     except SettingsError as e:
         if current is None: raise                                  # nothing to follow on with
-        self._warn_once(('bad', fp), f'scan {self.scan.key}: its spice now holds a value that cannot be used ({e}): '
-                                     f'following on with the settings it had')
+        self._refuse(fp, e)
         return current.settings, current.fingerprint
 
-Follow._warn_once, Follow._settings = _warn_once, _settings
+def _refuse(self:Follow, fp, e):
+    "Remember that the spice with fingerprint `fp` cannot be used (`e` says why), and say so once."
+    self._refused.add(fp)
+    self._warn_once(('bad', fp), f'scan {self.scan.key}: its spice now holds a value that cannot be used ({e}): '
+                                 f'following on with the settings it had')
+
+Follow._warn_once, Follow._settings, Follow._refuse = _warn_once, _settings, _refuse
 
 # %% ../nbs/15_live.ipynb #a78e70a1
 def _planned_sets(self:Follow, acc, planned, data)->set:
@@ -337,15 +342,19 @@ Follow._restart, Follow._note, Follow._finish = _restart, _note, _finish
 # %% ../nbs/15_live.ipynb #3f8faa2d
 def _run(self:Follow):
     "The following itself (a generator): settings, new rows, maps, until the scan is complete or idle."
+    from nx5d.rsm import SettingsError
     clock, scan, maps = time.monotonic, self.scan, None
     last = tick = clock()
     while True:
         settings, fp = self._settings(maps)
         if maps is None: maps = _Maps(settings, fp)
         elif fp != maps.fingerprint:
-            maps = self._restart(_Maps(settings, fp), maps.rows,
-                                 f'its spice changed: re-cooking the {maps.rows} frames read so far with the new settings')
-            if maps.rows: yield self._emit(maps)
+            try: new = self._restart(_Maps(settings, fp), maps.rows,
+                                     f'its spice changed: re-cooking the {maps.rows} frames read so far with the new settings')
+            except SettingsError as e: self._refuse(fp, e)        # the rows refuse it (a column that is not there)
+            else:
+                maps = new
+                if maps.rows: yield self._emit(maps)
         got = scan.follow_rows(maps.rows, maps.state, self.limit)
         self._note(got)
         k = _rows(got.data)
