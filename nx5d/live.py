@@ -504,6 +504,7 @@ def follow_proposal(proposal, # a proposal (any format)
                     existing:bool=False # also yield the scans listed now, first
                    ):
     "Yield each scan of `proposal` as it starts (a key its listing did not have when this was called)."
+    check_pace(poll, 0 if idle is None else idle)
     return _new_scans(proposal, set() if existing else set(proposal.refresh().keys()), poll, idle)
 
 def _new_scans(proposal, seen, poll, idle):
