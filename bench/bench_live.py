@@ -25,16 +25,11 @@ from pathlib import Path
 
 import numpy as np
 
+sys.path.insert(0, str(Path(__file__).parent))
+from timing import example_scan
+
 SCAN = Path('20210205') / '091726'
 
-
-def ensure_data(root):
-    from nx5d.udkm import make_scan, ScanSpec
-    scan = Path(root) / SCAN
-    if (scan / 'manifest.dat').exists() and len(os.listdir(scan)) == ScanSpec().n_frames + 2: return scan
-    if scan.exists(): shutil.rmtree(scan)
-    make_scan(scan, ScanSpec(), progress=False)
-    return scan
 
 
 def load():
@@ -122,7 +117,7 @@ def main():
     print(f'load at start: {load()} ({os.cpu_count()} cores)', flush=True)
     tmp = Path(tempfile.mkdtemp(prefix='nx5d-bench-live-'))
     try:
-        src = ensure_data(a.data or tmp / 'finished')
+        src = example_scan(a.data or tmp / 'finished')[0]
         live = tmp / 'live'
         (live / SCAN.parts[0]).mkdir(parents=True)
         log = tmp / 'landed.json'

@@ -28,20 +28,14 @@ from pathlib import Path
 
 import numpy as np
 
-SCAN = Path('20210205') / '091726'
+sys.path.insert(0, str(Path(__file__).parent))
+from timing import example_scan
+
 SETTINGS = dict(img_center=(90.0, 300.0), img_distance=680.0, grid_size=(80, 150))
 
 
 def load(): return f'load average {os.getloadavg()[0]:.2f} ({os.cpu_count()} cores)'
 
-
-def ensure_data(root):
-    from nx5d.example import make_scan, ScanSpec
-    scan = Path(root) / SCAN
-    if (scan / 'manifest.dat').exists() and len(os.listdir(scan)) == ScanSpec().n_frames + 2: return scan
-    if scan.exists(): shutil.rmtree(scan)
-    make_scan(scan, ScanSpec(), progress=False)
-    return scan
 
 
 def peak_rss_gb():
@@ -212,7 +206,7 @@ def main():
     if a.child: return child(a.child, a.scan, a.reduce[0])
     tmp = None if a.data else tempfile.mkdtemp(prefix='nx5d-bench-rsm-')
     try:
-        scan = ensure_data(a.data or tmp)
+        scan = example_scan(a.data or tmp)[0]
         print(f'scan {scan}; {load()}')
         for r in a.reduce: section_a(scan, r, a.rounds)
         if not a.skip_files:

@@ -18,7 +18,9 @@ from pathlib import Path
 
 import numpy as np
 
-SCAN = Path('20210205') / '091726'
+sys.path.insert(0, str(Path(__file__).parent))
+from timing import example_scan
+
 
 
 def seed_loader(scan_path, reduce=1):
@@ -30,15 +32,6 @@ def seed_loader(scan_path, reduce=1):
                                                    for i in range(len(tab))]))
     return ds
 
-
-def ensure_data(root):
-    from nx5d.example import make_scan, ScanSpec
-    scan = Path(root) / SCAN
-    if (scan / 'manifest.dat').exists() and len(os.listdir(scan)) == ScanSpec().n_frames + 2: return scan, None
-    if scan.exists(): shutil.rmtree(scan)
-    t = time.perf_counter()
-    make_scan(scan, ScanSpec(), progress=False)
-    return scan, time.perf_counter() - t
 
 
 def warm(scan):
@@ -113,7 +106,7 @@ def main():
     from nx5d.udkm import fs_load_data
     tmp = None if a.data else tempfile.mkdtemp(prefix='nx5d-bench-udkm-')
     try:
-        scan, gen = ensure_data(a.data or tmp)
+        scan, gen = example_scan(a.data or tmp)
         nbytes = warm(scan)
         print(f'scan {scan}: {len(os.listdir(scan)) - 2} frames, {nbytes / 2**20:.1f} MiB on disk'
               + (f' (generated in {gen:.1f} s)' if gen else ' (reused)') + f'; {os.cpu_count()} cores, load avg {os.getloadavg()[0]:.2f}')

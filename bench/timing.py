@@ -17,3 +17,19 @@ def paired_ratio(fn, base, repeat):
         t0 = time.perf_counter(); base(); t1 = time.perf_counter(); fn(); t2 = time.perf_counter()
         rs.append((t2 - t1) / (t1 - t0)); tb.append(t1 - t0); tf.append(t2 - t1)
     return statistics.median(rs), statistics.median(tf), statistics.median(tb)
+
+
+SCAN = ('20210205', '091726')     # the full-size example delay scan, below a data folder
+
+
+def example_scan(root):
+    "(the full-size example scan's folder below `root`, seconds spent generating it or None when it was there already)."
+    import os, shutil
+    from pathlib import Path
+    from nx5d.example import make_scan, ScanSpec
+    scan = Path(root).joinpath(*SCAN)
+    if (scan / 'manifest.dat').exists() and len(os.listdir(scan)) == ScanSpec().n_frames + 2: return scan, None
+    if scan.exists(): shutil.rmtree(scan)
+    t = time.perf_counter()
+    make_scan(scan, ScanSpec(), progress=False)
+    return scan, time.perf_counter() - t

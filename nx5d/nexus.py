@@ -535,6 +535,19 @@ def _open_live(store, doc):
 def _rows_of(a, start, k, strings):
     return np.asarray(a.asstr()[start:start + k], dtype=str) if strings else a[start:start + k]
 
+def _frames_written(a, # the frames' dataset (points first)
+                    start:int, upto:int # the rows to look at
+                   )->int:
+    "The first row in `start..upto` whose frame HDF5 has not stored yet (its chunk not allocated), else `upto`."
+    look = getattr(a.id, 'get_chunk_info_by_coord', None)           # h5py >= 3.0 with HDF5 >= 1.10.5
+    if a.chunks is None or look is None or a.ndim < 2: return upto  # contiguous or virtual: cannot tell
+    step, rest = a.chunks[0], (0,) * (a.ndim - 1)
+    for i in range(start - start % step, upto, step):
+        try: at = look((i, *rest)).byte_offset
+        except (RuntimeError, ValueError, OSError): return upto     # a layout that does not say
+        if at is None: return max(i, start)
+    return upto
+
 def _nexus_follow_rows(self:NexusScan, start:int, # the first point wanted
                        state:dict, # the follower's bookkeeping for this scan
                        limit:int=256 # points at most
@@ -568,11 +581,15 @@ def _nexus_follow_rows(self:NexusScan, start:int, # the first point wanted
             state['plan'] = (plan.points if plan else None, plan_dataset(plan, start=attrs))
             state['count_time'] = title['count_time'] if title['count_time'] is not None else find_count_time(g)
         total, planned = state['plan']
+        motors = frames = None
+        if n > start:
+            motors, frames = scan_roles(g, title, {k_: a.shape for k_, (_, a, _) in arrays.items()},
+                                        {k_: it.path for k_, (_, _, it) in arrays.items()}, self.detector, where)
+            ready = n if frames is None else _frames_written(arrays[frames][1], start, min(n, start + limit))
+            if ready < min(n, start + limit): n, waiting = ready, f'{where}: frame {ready} of {frames} is not written yet (its slot is)'
         done = 'end_time' in attrs or (total is not None and n >= total)
         k = max(0, min(n, start + limit) - start)
         if not k: return LiveRows(None, done and start >= n, total, planned, waiting)
-        motors, frames = scan_roles(g, title, {k_: a.shape for k_, (_, a, _) in arrays.items()},
-                                    {k_: it.path for k_, (_, _, it) in arrays.items()}, self.detector, where)
         ct = state['count_time']
         ds = xr.Dataset(attrs={**attrs, 'source': where, 'command': title['command'], **({} if ct is None else {'count_time': ct}),
                                'scanned_motors': motors, **({'detector': frames} if frames else {})})

@@ -722,7 +722,7 @@ def update(self:Spice, target:str,     # scan key/handle (with `handle`) or uuid
         unknown = [k for k in changes if k not in base['data']]
         if unknown and not extend:
             raise SpiceKeyError(f"unknown key(s) {unknown} for spice {base['handle']!r} (keys: {', '.join(base['data'])}); "
-                                'check the spelling, or pass extend=True to add keys')
+                                'check the spelling, or pass extend=True (nx5d spice: --extend) to add keys')
         data = {**base['data'], **changes}
         if b.clean and b.heads[0]['data'] == data: return _copy(b.heads[0])
         return self._write(make_record(base['handle'], base['anchor'], b.revision + 1, data, base['type']))
