@@ -394,7 +394,7 @@ _tokens = itertools.count()
 
 # %% ../../nbs/01_repo_base.ipynb #e541c3eb
 class DataScanBase:
-    "Base class of scans: implement `_get_raw()`, `_cook(data, **spice)` and `_get_summary()`."
+    "Base class of scans: implement `_get_raw()`, `_cook(data, **spice)`, `_get_summary()` (and, for files that change, `raw_token()`, `cook_token(spice)`)."
     def __init__(self, parent_proposal, # the proposal this scan belongs to
                  scan_key:str # the scan key
                 ):
