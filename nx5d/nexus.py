@@ -433,6 +433,17 @@ class NexusScan(RsmScan, DataScanBase):
         doc, entry = self.location()
         return read_entry(self.proposal.storage, doc, entry, self.repo.options, self.detector, self.lazy_chunk_bytes)
 
+    def raw_token(self):
+        "While the entry has no `end_time`, its file's size and time (a grown entry is read again); None once it has one."
+        if self.__dict__.get('_nexus_ended'): return None
+        doc, entry = self.location()
+        try:
+            with peek_nexus(self.proposal.storage, doc) as root: ended = entry in root and 'end_time' in root[entry]
+            if not ended: return self.proposal.storage.state(doc)
+        except Exception: return None                   # unreadable now: reading it says why
+        self._nexus_ended = True
+        return None
+
     def _get_summary(self)->dict:
         s = self.proposal.take_summary(self.key)
         if isinstance(s, Exception): raise s

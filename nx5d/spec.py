@@ -141,12 +141,10 @@ class SpecIndex:
 
     def _stamp(self):
         "Size and modification time of the file (what tells that it changed)."
-        if self.storage.local:
-            try: st = os.stat(self.path)
-            except OSError as e: raise FileNotFoundError(f'{self.path}: cannot read the SPEC file: {e.strerror}') from None
-            return st.st_size, st.st_mtime_ns
-        info = self.storage.fs.info(self.path)
-        return info.get('size'), info.get('mtime') or info.get('LastModified') or info.get('ETag')
+        try: return self.storage.state(self.path)
+        except OSError as e:
+            if not self.storage.local: raise
+            raise FileNotFoundError(f'{self.path}: cannot read the SPEC file: {e.strerror}') from None
 
     def _read(self, start:int)->bytes:
         with self.storage.open(self.path) as f:

@@ -529,14 +529,7 @@ def folder_file_state(folder:ScanFolder, # the scan folder
                       name:str # a file in it
                      ):
     "(size, modification time) of file `name` in `folder`, None if it is not there: one `stat` (one request on remote storage)."
-    try:
-        if folder.local:
-            st = os.stat(os.path.join(folder.path, name))
-            return st.st_size, st.st_mtime_ns
-        fs, path = folder.storage.fs, folder._fspath(name)
-        fs.invalidate_cache(path)
-        info = fs.info(path)
-        return info.get('size'), str(info.get('mtime') or info.get('LastModified') or info.get('ETag') or '')
+    try: return folder.storage.state(os.path.join(folder.path, name) if folder.local else folder._fspath(name))
     except Exception: return None                   # not there, or the server will not say: treated as unchanged
 
 class UdkmDataScan(RsmScan, DataScanBase):

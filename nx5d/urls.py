@@ -267,6 +267,17 @@ def open(self:FileSystem, path:str, mode:str='rb'):
     "Open a file (local, or an fsspec file object that reads ranges on demand)."
     return open(path, mode) if self.local else self.fs.open(path, mode)
 
+# %% ../nbs/00_urls.ipynb #f5a7e002
+@patch
+def state(self:FileSystem, path:str)->tuple:
+    "(size, modification time) of file `path`, what tells that it changed; FileNotFoundError if it is not there."
+    if self.local:
+        st = os.stat(path)
+        return st.st_size, st.st_mtime_ns
+    self.fs.invalidate_cache(path)
+    info = self.fs.info(path)
+    return info.get('size'), str(info.get('mtime') or info.get('LastModified') or info.get('ETag') or '')
+
 # %% ../nbs/00_urls.ipynb #96780a90
 def _split_segments(toks):
     "Split a token list at `/` into per-segment token lists."
