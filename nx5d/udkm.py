@@ -204,19 +204,12 @@ from .progress import progress_bar, interactive
 
 # %% ../nbs/05_udkm.ipynb #16a5426f
 FRAME_NAME = 'image{:05d}.tiff'
-_STATS_LOCK = threading.Lock()
-_READ_STATS = {'frames': 0, 'bytes': 0}
+_FILE_READS = tiff.ReadCounter()
 
 def read_stats(reset:bool=False # set the counters back to zero (after reading them)
               )->dict:
     "`{'frames': n, 'bytes': b}`: frame files this process has read for UDKM scans, and their bytes."
-    with _STATS_LOCK:
-        out = dict(_READ_STATS)
-        if reset: _READ_STATS.update(frames=0, bytes=0)
-    return out
-
-def _count_read(nframes, nbytes):
-    with _STATS_LOCK: _READ_STATS['frames'] += nframes; _READ_STATS['bytes'] += nbytes
+    return _FILE_READS.stats(reset)
 
 # %% ../nbs/05_udkm.ipynb #41e6c78b
 class ScanFolder:
@@ -355,7 +348,7 @@ class UdkmFrames(tiff.FrameSource):
             where = f'{self.folder.url(name)} (manifest row {r})'
             if tmp is None: decode_frame(buf, out[k], where, layouts)
             else: out[k] = bin_frames(decode_frame(buf, tmp, where, layouts), self.reduce, self.mode)
-        _count_read(len(rows), nbytes)
+        _FILE_READS.note(len(rows), nbytes)
         return out
 
     def __dask_tokenize__(self): return ('UdkmFrames', self.folder.__dask_tokenize__(), self.shape, self.frame_shape,
@@ -395,7 +388,7 @@ def fs_load_data(scan_path, # scan folder: path, file:// URL, s3:// or http(s):/
     if n == 0: raise UdkmFormatError(f'{folder.url()}: no complete frame yet ({nrows} manifest rows)')
     if n < nrows: warnings.warn(f'{folder.url()}: partial scan, loading the first {n} of {nrows} manifest rows (frames complete so far)')
     buf = folder.read(FRAME_NAME.format(0), 0)
-    _count_read(1, len(buf))
+    _FILE_READS.note(1, len(buf))
     first = decode_frame(buf, None, f'{folder.url(FRAME_NAME.format(0))} (manifest row 0)')
     shape, dtype = first.shape, first.dtype
     source = UdkmFrames(folder, n, shape, dtype, reduce, mode)
@@ -560,7 +553,9 @@ class UdkmDataScan(RsmScan, DataScanBase):
         n, gen = ds.sizes['index'], self.__dict__.get('_udkm_next', (None, None, 0))[2]
         if self.partial: self.__dict__['_udkm_next'] = (n, folder_file_state(self.folder, FRAME_NAME.format(n)), gen)
         return ds
-    def _cook(self, data, **spice):
+    def settings_of(self, spice:dict # the scan's spice view
+                   ):
+        "The spice `settings`, else the geometry in the scan's `parameters.txt` (with a warning), else None."
         settings = spice.get('settings')
         if settings is None:
             found = parameters_settings(self.folder)
@@ -569,7 +564,8 @@ class UdkmDataScan(RsmScan, DataScanBase):
                               f'parameters.txt ({", ".join(f"{k}={v}" for k, v in found.items())}) and the defaults of '
                               f'nx5d.rsm.RsmSettings for the rest; seed them with proposal.spice.seed("settings", ...)')
                 settings = found
-        return cook_rsm(data, settings, progress=self.progress)
+        return settings
+    def _cook(self, data, **spice): return cook_rsm(data, self.settings_of(spice), progress=self.progress)
 
 # %% ../nbs/05_udkm.ipynb #cc42aea9
 from .live import LiveRows
@@ -631,7 +627,7 @@ def _frames_from(folder, start, stop, state):
         except UdkmFormatError as e:
             if 'truncated' not in str(e) and 'unreadable' not in str(e): raise
             return out[:i - start] if out is not None else None, f'{where}: still being written'
-        _count_read(1, len(buf))
+        _FILE_READS.note(1, len(buf))
     return out, None
 
 def _udkm_follow_rows(self, start:int, # the first row wanted
@@ -656,15 +652,7 @@ def _udkm_follow_rows(self, start:int, # the first row wanted
 def _udkm_follow_settings(self, spice:dict # the scan's spice view
                          ):
     "The settings `_cook` uses: the spice `settings`, else the geometry in `parameters.txt` (with a warning)."
-    settings = spice.get('settings')
-    if settings is None:
-        found = parameters_settings(self.folder)
-        if found:
-            warnings.warn(f'no spice `settings` for scan {self.key}: cooking with the geometry in its '
-                          f'parameters.txt ({", ".join(f"{k}={v}" for k, v in found.items())}) and the defaults of '
-                          f'nx5d.rsm.RsmSettings for the rest; seed them with proposal.spice.seed("settings", ...)')
-            settings = found
-    return rsm_settings(settings, defaults=UDKM_RSM_DEFAULTS)
+    return rsm_settings(self.settings_of(spice), defaults=UDKM_RSM_DEFAULTS)
 
 def _udkm_follow_finish(self, out):
     "What `cook_rsm` adds to the engine's maps: the unit of `Delay`."
