@@ -460,12 +460,8 @@ def write_png(fig, # a matplotlib figure
 def check_png(path # where a PNG is to be rewritten
              )->str:
     "Return `path` if a PNG can be written there, else raise an error that names it and says why."
-    path = os.fspath(path)
-    d = os.path.dirname(os.path.abspath(path))
-    if os.path.isdir(path): raise IsADirectoryError(f'cannot write the figure {path}: it is a folder')
-    if not os.path.isdir(d): raise FileNotFoundError(f'cannot write the figure {path}: folder {d} does not exist')
-    if not os.access(d, os.W_OK | os.X_OK): raise PermissionError(f'cannot write the figure {path}: folder {d} is not writable')
-    return path
+    from nx5d.storage import check_writable
+    return check_writable(path, 'figure')
 
 def _in_notebook()->bool:
     ip = sys.modules.get('IPython')

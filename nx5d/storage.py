@@ -1030,18 +1030,19 @@ def append_list(ragged_list, # list of lists of integers, rows of any length
     return append(padded, datapath, datastack_file, attrs={_RAGGED: int(nan)}, timeout=timeout)
 
 # %% ../nbs/04_storage.ipynb #ee9a21c5
-def check_writable(path # the datastack file about to be written
+def check_writable(path, # the file about to be written
+                   what:str='datastack' # what it is, for messages; a file already there must be a datastack only for 'datastack'
                   )->str:
-    "Return `path` if a datastack can be written there, else raise an error that says why."
+    "Return `path` if a `what` can be written there, else raise an error that says why."
     import tempfile
     path = os.fspath(path)
     d = os.path.dirname(os.path.abspath(path))
-    if os.path.isdir(path): raise IsADirectoryError(f'cannot write the datastack {path}: it is a folder')
-    if not os.path.isdir(d): raise FileNotFoundError(f'cannot write the datastack {path}: folder {d} does not exist')
+    if os.path.isdir(path): raise IsADirectoryError(f'cannot write the {what} {path}: it is a folder')
+    if not os.path.isdir(d): raise FileNotFoundError(f'cannot write the {what} {path}: folder {d} does not exist')
     try: tempfile.TemporaryFile(dir=d).close()
-    except OSError as e: raise PermissionError(f'cannot write the datastack {path}: {e.strerror or e}') from None
-    if os.path.exists(path) and not os.access(path, os.W_OK): raise PermissionError(f'cannot write the datastack {path}: permission denied')
-    if os.path.exists(path): _DatastackFile(path).close()    # a file there must be a datastack (else: why it is not)
+    except OSError as e: raise PermissionError(f'cannot write the {what} {path}: {e.strerror or e}') from None
+    if os.path.exists(path) and not os.access(path, os.W_OK): raise PermissionError(f'cannot write the {what} {path}: permission denied')
+    if what == 'datastack' and os.path.exists(path): _DatastackFile(path).close()    # a file there must be a datastack (else: why it is not)
     return path
 
 # %% ../nbs/04_storage.ipynb #f6881d5a
