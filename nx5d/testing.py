@@ -9,7 +9,7 @@ __all__ = ['LAYOUTS', 'TREE', 'NEXUS_ENTRIES', 'NEXUS_LAYOUTS', 'SPEC_MOTORS', '
            'pilatus_sums', 'write_pilatus', 'make_spec_files', 'make_spec_bragg']
 
 # %% ../nbs/90_testing.ipynb #f9c6edc6
-import os, re, io, time, socket, logging, threading, contextlib, functools, urllib.request
+import os, re, io, sys, time, socket, logging, threading, contextlib, functools, urllib.request
 from http.server import ThreadingHTTPServer, SimpleHTTPRequestHandler
 
 # %% ../nbs/90_testing.ipynb #b4df46ec
@@ -44,6 +44,10 @@ class RangeRequestHandler(SimpleHTTPRequestHandler):
 class _Server(ThreadingHTTPServer):
     "A threaded HTTP server whose listen queue takes the burst of connections fsspec opens for a block of frames."
     request_queue_size = 128    # the default, 5, drops the rest of a burst: each dropped connection waits a second
+
+    def handle_error(self, request, client_address):
+        "A client that hangs up early (a reader that had what it needed) is normal; anything else is reported."
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)): super().handle_error(request, client_address)
 
 @contextlib.contextmanager
 def http_server(root:str # folder to serve
