@@ -469,18 +469,21 @@ def raw(self:DataScanBase):
     return self._raw_at(self.raw_token())
 
 # %% ../../nbs/01_repo_base.ipynb #1bb1e7dd
-def _arrays(v)->list:
-    "The numpy arrays held by `v`: itself, or the variables of an xarray Dataset or DataArray (lazy ones left out)."
-    import numpy as np
-    if isinstance(v, np.ndarray): return [v]
-    xr = sys.modules.get('xarray')
-    if xr is None or not isinstance(v, (xr.Dataset, xr.DataArray)): return []
-    vs = v.variables.values() if isinstance(v, xr.Dataset) else [v.variable, *v.coords.variables.values()]
-    return [x.data for x in vs if isinstance(x.data, np.ndarray)]
+def _frozen(a):
+    "A read-only view of numpy array `a` (`a` itself stays writable)."
+    a = a.view(); a.flags.writeable = False
+    return a
 
 def _read_only(v):
-    "`v` with its numpy arrays made read-only (what the cache keeps)."
-    for a in _arrays(v): a.flags.writeable = False
+    "What the cache keeps of a cook's result `v`: a view or shallow copy whose numpy arrays are read-only views (`v` is not touched: it may share arrays with the raw data)."
+    import numpy as np
+    if isinstance(v, np.ndarray): return _frozen(v)
+    xr = sys.modules.get('xarray')
+    if xr is None or not isinstance(v, (xr.Dataset, xr.DataArray)): return v
+    v = v.copy(deep=False)
+    vs = v.variables.values() if isinstance(v, xr.Dataset) else [v.variable, *v.coords.variables.values()]
+    for x in vs:
+        if isinstance(x.data, np.ndarray) and not isinstance(x, xr.IndexVariable): x.data = _frozen(x.data)
     return v
 
 def _with_provenance(v, scan, view):
@@ -516,7 +519,7 @@ def cooked(self:DataScanBase):
     key = (self._nx5d_token, 'cooked', view.fingerprint, rt, self.cook_token(view))
     hit, v = cache.get(key)
     if not hit:
-        v = _read_only(_with_provenance(self._cook(self._raw_at(rt), **dict(view)), self, view))
+        v = _with_provenance(_read_only(self._cook(self._raw_at(rt), **dict(view))), self, view)
         old = self.__dict__.get('_nx5d_cooked_key')
         if old is not None and old != key: cache.pop(old)
         cache.put(key, v)
