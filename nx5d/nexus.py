@@ -578,7 +578,8 @@ def _nexus_follow_rows(self:NexusScan, start:int, # the first point wanted
         try:
             for it in items:
                 try: arrays[names[it.rel]] = (*stack.enter_context(open_dataset(store, doc, it, f'{where}: measurement/{it.rel}')), it)
-                except NexusMissingFile as e:                  # as in `raw`: the rest is followed
+                except NexusMissingFile as e:                  # not written yet, while the entry is: wait for it
+                    if 'end_time' not in attrs: return LiveRows(waiting=f'{e} (yet: waiting for it)')
                     if self.detector is not None and names[it.rel] == self.detector: raise
                     warnings.warn(f'{e}: {names[it.rel]} left out, the rest is loaded')
         except (OSError, NexusFileLocked) as e: return LiveRows(waiting=f'{where}: a detector file is locked by its writer ({e})')
