@@ -32,7 +32,7 @@ def _add_repo_commands(sub):
     s = sub.add_parser('show', help="a scan's summary and its spice view")
     _repo_options(s); s.add_argument('proposal'); s.add_argument('scan', help='scan key or handle')
     s.add_argument('--quicklook', action='store_true', help='per-frame sum, maximum and centre of mass of the detector frames')
-    s.add_argument('--roi', default=None, metavar='W0:W1,H0:H1', help='region of interest of the quick look (detector rows, columns)')
+    s.add_argument('--roi', default=None, metavar='W0:W1,H0:H1', help='region of interest of the quick look (detector rows, columns; implies --quicklook)')
     s.add_argument('--png', default=None, metavar='FILE', help='save the quick look as a figure (implies --quicklook)')
     s = sub.add_parser('cook', help='cook a scan and store the result in a datastack')
     _repo_options(s); s.add_argument('proposal'); s.add_argument('scan', nargs='+', help='scan keys, handles or patterns (0917*, all)')
@@ -105,14 +105,14 @@ def cmd_ls(a, out)->int:
 def cmd_show(a, out)->int:
     "`nx5d show URL PROPOSAL SCAN [--quicklook [--roi W0:W1,H0:H1] [--png FILE]]`"
     s = _repo(a).child(a.proposal).child(a.scan)
-    v, look = s.spice, a.quicklook or a.png
+    v, look = s.spice, a.quicklook or a.png or a.roi
     if a.json:
         ql = quicklook_table(s, a.roi) if look else None
         if a.png: save_quicklook(s, ql, a.png)
         print(json.dumps({'proposal': s.proposal.key, 'scan': s.key, 'handle': s.handle, 'url': s.url,
                           'summary': s.summary, 'spice': {h: dict(d) for h, d in v.items()} if v.clean else None,
-                          **({'quicklook': ql.reset_index().to_dict('records')} if look else {})},
-                         default=str, indent=1), file=out)
+                          **({'quicklook': _records(ql)} if look else {})},
+                         default=str, indent=1, allow_nan=False), file=out)
         return 0
     print(f'scan {s.key} ({s.handle}) of proposal {s.proposal.key}\nurl: {s.url}', file=out)
     for k, val in s.summary.items(): print(f'{k}: {val}', file=out)
@@ -141,11 +141,17 @@ def quicklook_table(s, # a scan
     "The scan's quick look, computed, as a table (pandas) on `index`."
     return s.quicklook(roi=parse_roi(roi) if roi else None).compute().to_dataframe()
 
+def _records(ql)->list:
+    "The rows of a quick-look table for JSON: NaN (the centre of mass of a dark frame) as null."
+    return ql.reset_index().astype(object).where(ql.reset_index().notna(), None).to_dict('records')
+
 def save_quicklook(s, ql, path:str):
-    "Save the quick-look figure of scan `s` (its table `ql`) to `path`."
-    import matplotlib; matplotlib.use('Agg')
+    "Save the quick-look figure of scan `s` (its table `ql`) to `path` (the figure is closed: nothing is left open in pyplot)."
+    import matplotlib.pyplot as plt
     from nx5d.quicklook import plot_quicklook
-    plot_quicklook(ql.to_xarray(), title=f'{s.proposal.key} / {s.key}').savefig(path)
+    fig = plot_quicklook(ql.to_xarray(), title=f'{s.proposal.key} / {s.key}')
+    try: fig.savefig(path)
+    finally: plt.close(fig)
 
 def show_quicklook(s, a, out):
     "Print the quick look of scan `s` (first and last rows of long scans); save the figure with `--png`."
@@ -221,18 +227,31 @@ def _warnings(caught, err, debug=False):
         print(f'nx5d: warning: {msg}', file=err)
 
 # %% ../nbs/06_cli.ipynb #ab90496f
-def _reader_gone()->int:
-    "Whoever read the output left (`nx5d ls URL | head`): stop quietly, as Unix tools do (exit code 141, SIGPIPE's)."
-    try: os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())    # the rest of the output goes nowhere
-    except (OSError, ValueError): pass
-    return 141
+def _reader_gone()->bool:
+    "Whether standard output is a pipe whose reader has left (`nx5d ls URL | head`), not some other broken connection."
+    try:
+        import select
+        p = select.poll(); p.register(sys.stdout.fileno(), select.POLLOUT)
+        return any(ev & (select.POLLERR | select.POLLHUP) for _, ev in p.poll(0))
+    except (AttributeError, OSError, ValueError): return True      # no poll here, or no file behind stdout
 
 COMMANDS = {'ls': cmd_ls, 'show': cmd_show, 'cook': cmd_cook, 'datastack': cmd_datastack, 'demo': cmd_demo}
 
 def main(argv:list=None # arguments (default: `sys.argv[1:]`)
         )->int:
-    "Run the `nx5d` command; returns the exit code."
-    argv = sys.argv[1:] if argv is None else list(argv)
+    "Run the `nx5d` command; returns the exit code (141 and no message when the reader of its output left, as Unix tools do)."
+    try:
+        code = _dispatch(sys.argv[1:] if argv is None else list(argv))
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:
+        if not _reader_gone(): raise
+        try: os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())    # the rest of the output goes nowhere
+        except (OSError, ValueError): pass
+        return 141
+
+def _dispatch(argv:list)->int:
+    "Run the command of `argv`."
     debug = '--debug' in argv
     first = next((x for x in argv if not x.startswith('-')), None)
     if first == 'spice':
@@ -250,7 +269,7 @@ def main(argv:list=None # arguments (default: `sys.argv[1:]`)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter('always')
         try: code = COMMANDS[a.command](a, sys.stdout); sys.stdout.flush()
-        except BrokenPipeError: code = _reader_gone()
+        except BrokenPipeError: raise
         except KeyboardInterrupt: code, problem = 130, 'nx5d: interrupted'
         except Exception as e:
             if debug: traceback.print_exc()

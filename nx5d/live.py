@@ -592,6 +592,7 @@ def watch_cli(argv:list=None # arguments after `nx5d watch` (default: `sys.argv[
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter('always')
         try: code = _watch(a, sys.stdout, err, caught)
+        except BrokenPipeError: raise                        # the reader of the output left: `nx5d` ends quietly
         except KeyboardInterrupt: code, problem = 130, 'nx5d watch: interrupted'
         except Exception as e:
             if a.debug: traceback.print_exc()

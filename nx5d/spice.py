@@ -1012,6 +1012,7 @@ def spice_cli(argv:list=None # arguments after `nx5d spice` (default: `sys.argv[
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter('always')
         try: code = _spice_command(a, repo, sys.stdout, err)
+        except BrokenPipeError: raise                        # the reader of the output left: `nx5d` ends quietly
         except (KeyError, SpiceConflict, ValueError, TypeError, OSError) as e:
             msg = e.args[0] if isinstance(e, KeyError) and e.args else e
             print(f'nx5d spice: error: {msg}', file=err); code = 1
