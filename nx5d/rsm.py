@@ -79,9 +79,9 @@ def _positive(key, v):
     return x
 
 def _energy(key, v):
-    "A photon energy in eV: at least 1000 (a value in keV is refused with the value in eV)."
+    "A photon energy in eV: at least 100 (a value below, taken for keV, is refused with the value in eV)."
     x = _positive(key, v)
-    if x < 1000: raise SettingsError(f'settings {key!r} must be at least 1000 (eV), not {v!r}: energy is in eV: {x:g} keV is {x * 1000:g}')
+    if x < 100: raise SettingsError(f'settings {key!r} must be at least 100 (eV), not {v!r}: energy is in eV: {x:g} keV is {x * 1000:g}')
     return x
 
 def _nonnegative(key, v):
@@ -488,10 +488,10 @@ class PixelMapping:
 
     @property
     def nbytes(self)->int:
-        "Memory held: the matrix (counted twice: it is also kept by pixel) and the row sums of a few validity patterns."
+        "Memory held: the matrix (twice once it is also kept by pixel) and the row sums of a few validity patterns."
         M = self.M
         n = M.data.nbytes + M.indices.nbytes + M.indptr.nbytes + (0 if self.rows is None else self.rows.nbytes)
-        return 2 * n + 24 * M.shape[0] * max(len(self._norms), 1)
+        return (n if self._MT is None else 2 * n) + 24 * M.shape[0] * max(len(self._norms), 1)
 
     def columns(self, nz:np.ndarray # sorted pixel indices
                ):
@@ -1280,8 +1280,8 @@ def _check_frames(cols:list, named:list):
                         + (f' ({len(bad)} frames like it)' if len(bad) > 1 else ''))
 
 def _check_energies(e:np.ndarray, name:str):
-    "Refuse raw energies below 1000 eV (keV given where eV are meant)."
-    low = np.flatnonzero(np.isfinite(e) & (e < 1000))
+    "Refuse raw energies below 100 eV (keV given where eV are meant)."
+    low = np.flatnonzero(np.isfinite(e) & (e < 100))
     if len(low): raise SettingsError(f"frame {low[0]}: settings 'energy' = {name!r} is {e[low[0]]:g} there; energy is in eV: "
                                      f'{e[low[0]]:g} keV is {e[low[0]] * 1000:g} (scale it: raw[{name!r}] * 1000 in a variable of its own)')
 

@@ -487,7 +487,10 @@ class SpecScan(RsmScan, DataScanBase):
     def forget_if_grown(self)->bool:
         "Forget the cached raw (and cooked) data if it was read while the scan was being written and the file has grown since."
         seen = self.__dict__.get('_spec_seen')
-        if seen is None or self.proposal.index.update().by_key.get(self.key) == seen: return False
+        if seen is None: return False
+        try: now = self.proposal.index.update().by_key.get(self.key)
+        except Exception: return False                  # the file is away for a moment: what was read stays
+        if now == seen: return False
         self.__dict__.pop('_spec_seen', None)
         self.refresh()
         return True
