@@ -1380,10 +1380,10 @@ def cook(data, # raw dataset: `images` on (frame, rows, columns) (numpy or dask)
 
 # %% ../nbs/08_rsm.ipynb #c1cff514
 def _file_state(path:str)->tuple:
-    "(size, modification time in ns) of `path`, or (None, None) when it cannot be read (the cook says why)."
+    "(size, modification and change times in ns, inode) of `path` — a file saved over or replaced differs —, or Nones when it cannot be read (the cook says why)."
     try: st = os.stat(path)
-    except OSError: return None, None
-    return st.st_size, st.st_mtime_ns
+    except OSError: return None, None, None, None
+    return st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino
 
 # %% ../nbs/08_rsm.ipynb #2b8c53bf
 class RsmScan:
