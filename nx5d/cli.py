@@ -244,8 +244,8 @@ def main(argv:list=None # arguments (default: `sys.argv[1:]`)
         code = _dispatch(sys.argv[1:] if argv is None else list(argv))
         sys.stdout.flush()
         return code
-    except BrokenPipeError:
-        if not _reader_gone(): raise
+    except BrokenPipeError as e:
+        if not _reader_gone(): print(_error(e), file=sys.stderr); return 1     # another connection broke: say so
         try: os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())    # the rest of the output goes nowhere
         except (OSError, ValueError): pass
         return 141
