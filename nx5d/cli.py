@@ -7,9 +7,8 @@ __all__ = ['COMMANDS', 'make_parser', 'cmd_ls', 'cmd_show', 'parse_roi', 'quickl
            'cmd_demo', 'cmd_cook', 'cmd_datastack', 'main']
 
 # %% ../nbs/06_cli.ipynb #7948b0d7
-import os, sys, json, argparse, importlib, traceback, warnings, contextlib
+import os, sys, json, argparse, traceback, warnings, contextlib
 import nx5d
-from .urls import split_url
 from .progress import interactive
 
 # %% ../nbs/06_cli.ipynb #4b1fb882

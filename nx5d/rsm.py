@@ -1380,10 +1380,10 @@ def cook(data, # raw dataset: `images` on (frame, rows, columns) (numpy or dask)
 
 # %% ../nbs/08_rsm.ipynb #c1cff514
 def _file_state(path:str)->tuple:
-    "(size, modification and change times in ns, inode) of `path` — a file saved over or replaced differs —, or Nones when it cannot be read (the cook says why)."
-    try: st = os.stat(path)
-    except OSError: return None, None, None, None
-    return st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino
+    "`FileSystem.state` of local file `path`, or None when it cannot be read (the cook says why)."
+    from nx5d.urls import FileSystem
+    try: return FileSystem('file').state(path)
+    except OSError: return None
 
 # %% ../nbs/08_rsm.ipynb #2b8c53bf
 class RsmScan:
@@ -1403,7 +1403,7 @@ class RsmScan:
         s = spice.get('settings')
         files = {k: v for k, v in {**self.rsm_defaults, **(_settings_dict(s) if s is not None else {})}.items()
                  if k in ('mask', 'flat') and isinstance(v, str)}
-        return tuple((k, v, *_file_state(pixel_file(v)[0])) for k, v in sorted(files.items())) or None
+        return tuple((k, v, _file_state(pixel_file(v)[0])) for k, v in sorted(files.items())) or None
 
     def _cook(self, data, **spice):
         "Maps of the raw `data` with the spice `settings` (see `cook`)."

@@ -273,7 +273,7 @@ def state(self:FileSystem, path:str)->tuple:
     "(size, modification time) of file `path`, what tells that it changed; FileNotFoundError if it is not there."
     if self.local:
         st = os.stat(path)
-        return st.st_size, st.st_mtime_ns
+        return st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino      # a file saved over or replaced differs
     self.fs.invalidate_cache(path)
     info = self.fs.info(path)
     return info.get('size'), str(info.get('mtime') or info.get('LastModified') or info.get('ETag') or '')

@@ -16,12 +16,10 @@ from ..urls import check_handle, sort_keys
 # %% ../../nbs/01_repo_base.ipynb #10be9d9e
 def nbytes(obj)->int:
     "Bytes held in memory by `obj` (numpy/xarray data; lazy dask arrays count as nothing)."
-    try:
-        import xarray as xr
-        if isinstance(obj, (xr.Dataset, xr.DataArray)):
-            vs = obj.variables.values() if isinstance(obj, xr.Dataset) else [obj.variable, *obj.coords.variables.values()]
-            return sum(0 if _is_lazy(v.data) else v.nbytes for v in vs)
-    except ImportError: pass
+    xr = sys.modules.get('xarray')                      # an xarray object needs xarray imported already: no import here
+    if xr is not None and isinstance(obj, (xr.Dataset, xr.DataArray)):
+        vs = obj.variables.values() if isinstance(obj, xr.Dataset) else [obj.variable, *obj.coords.variables.values()]
+        return sum(0 if _is_lazy(v.data) else v.nbytes for v in vs)
     if hasattr(obj, 'nbytes') and not _is_lazy(obj): return int(obj.nbytes)
     if isinstance(obj, (list, tuple)): return sys.getsizeof(obj) + sum(nbytes(o) for o in obj)
     if isinstance(obj, dict): return sys.getsizeof(obj) + sum(nbytes(o) for o in obj.values())
