@@ -356,13 +356,15 @@ class UdkmFrames(tiff.FrameSource):
     def __repr__(self): return f'UdkmFrames({self.folder.url()!r}, {self.shape[0]} frames of {self.shape[1:]} {self.dtype})'
 
 # %% ../nbs/05_udkm.ipynb #e9decfc3
-def _scan_manifest(folder):
-    "The manifest columns of a `ScanFolder`."
+def _scan_manifest(folder, partial:bool=False # a scan still being written: its last line may be unfinished
+                  ):
+    "The manifest columns of a `ScanFolder` (with `partial`, its complete lines only)."
     try: raw = folder.read('manifest.dat', what='manifest')
     except UdkmFormatError:
         if 'manifest.dat' not in folder.names():
             raise UdkmFormatError(f'{folder.url("manifest.dat")}: no manifest (empty folder, or not a UDKM scan)') from None
         raise
+    if partial: raw = raw[:raw.rfind(b'\n') + 1]               # the line being written is not a row yet
     return parse_manifest(raw.decode('utf-8', errors='replace'), folder.url('manifest.dat'))
 
 # %% ../nbs/05_udkm.ipynb #742dbd00
@@ -381,7 +383,7 @@ def fs_load_data(scan_path, # scan folder: path, file:// URL, s3:// or http(s):/
     reduce = _check_bin(reduce, mode)
     folder = scan_path if isinstance(scan_path, ScanFolder) else ScanFolder(scan_path, storage_options)
     if not folder.isdir(): raise UdkmFormatError(f'{folder.url()}: no such scan folder')
-    cols = _scan_manifest(folder)
+    cols = _scan_manifest(folder, partial)
     nrows = len(next(iter(cols.values())))
     n = _present_frames(folder, nrows, partial)
     if partial and n > 0 and not _frame_complete(folder, n - 1): n -= 1
