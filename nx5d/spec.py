@@ -113,6 +113,7 @@ def scan_spans(data:bytes, # the file's bytes from `base` on
     points, cnt_l, open_tail = (cum[hi] - cum[lo]).tolist(), cnt.tolist(), not data.endswith(b'\n') and bool(data[st[n - 1]:].strip())
     out = []
     for a, b, c, pts, tk in zip(lo.tolist(), hi.tolist(), cnt_l, points, (t >= 0).tolist()):
+        if a == n - 1 and open_tail: continue                       # a `#S` line still being written is no scan yet
         start, end = st[a], min(st[b], len(data))
         s_line = spec_text(data[start:min(st[a + 1] - 1, end)]).rstrip('\r')
         count = spec_text(data[st[c] + 3:st[c + 1] - 1]).strip() if c >= 0 else ''
@@ -316,10 +317,11 @@ def header_value(text:str # a header value, e.g. `'0.1  (Seconds)'` or `'0 0 1'`
     if words and all(_NUM.match(w) for w in words): return float(words[0]) if len(words) == 1 else [float(w) for w in words]
     return text
 
-def unique_names(labels:list # column labels, possibly repeated
+def unique_names(labels:list, # column labels, possibly repeated
+                 reserved=('index', 'images') # names the raw data uses itself: a label named so gets `_2`
                 )->list:
     "Variable names for `labels`: a repeated label gets `_2`, `_3`, ... (names already used are skipped)."
-    out, used = [], set()
+    out, used = [], set(reserved)
     for l in labels:
         name, n = l, 1
         while name in used: n += 1; name = f'{l}_{n}'
