@@ -534,14 +534,11 @@ def follow_reads(reset:bool=False # set the count back to zero (after reading it
 
 def _open_live(store, doc):
     "The document, opened for reading while a writer may be appending to it (as an SWMR reader where it is local)."
-    if not store.local: return open_document(store, doc)
-    try: return h5py.File(doc, 'r', swmr=True)
-    except FileNotFoundError: raise
-    except OSError: pass
-    try: return h5py.File(doc, 'r')                     # a writer in this process holds it open (not in SWMR mode)
-    except OSError as e:
-        if 'unable to lock file' not in str(e): raise
-    return h5py.File(doc, 'r', locking=False)            # a writer in another process holds it locked: what it flushed
+    if store.local:
+        try: return h5py.File(doc, 'r', swmr=True)
+        except FileNotFoundError: raise
+        except OSError: pass                             # not written in SWMR mode, or locked by its writer
+    return peek_nexus(store, doc)                        # as listing opens it: around a writer's lock; damage named
 
 def _rows_of(a, start, k, strings):
     return np.asarray(a.asstr()[start:start + k], dtype=str) if strings else a[start:start + k]
@@ -569,7 +566,7 @@ def _nexus_follow_rows(self:NexusScan, start:int, # the first point wanted
     store, where = self.proposal.storage, f'{doc}#{entry}'
     try: root = _open_live(store, doc)
     except FileNotFoundError: return LiveRows()
-    except OSError as e: return LiveRows(waiting=f'{doc}: locked by its writer ({e})')
+    except NexusFormatError as e: return LiveRows(waiting=str(e))      # locked, or not readable (yet): says which
     with root, contextlib.ExitStack() as stack:
         try: g = entry_group(root, entry, where)
         except FileNotFoundError: return LiveRows()
