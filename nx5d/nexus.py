@@ -6,8 +6,8 @@
 __all__ = ['NEXUS_RSM_CANDIDATES', 'NexusFormatError', 'parse_title', 'nx_class', 'resolve', 'NexusFileLocked', 'hdf5_problem',
            'open_nexus', 'open_error', 'peek_nexus', 'Item', 'datasets_below', 'external_document', 'NexusMissingFile',
            'open_dataset', 'entry_group', 'member', 'find_count_time', 'default_plot', 'entry_scalars',
-           'complete_points', 'scan_roles', 'read_entry', 'summarize_entry', 'summarize_entries', 'first_document',
-           'looks_like_nexus', 'NexusScan', 'NexusProposal', 'NexusRepository', 'follow_reads']
+           'complete_points', 'scan_roles', 'read_entry', 'summarize_entry', 'summarize_entries', 'looks_like_nexus',
+           'NexusScan', 'NexusProposal', 'NexusRepository', 'follow_reads']
 
 # %% ../nbs/11_nexus.ipynb #a17cfcdb
 import re, itertools, posixpath, warnings, contextlib
@@ -15,7 +15,7 @@ from collections import Counter
 from typing import NamedTuple
 import numpy as np
 import h5py
-from .urls import FileSystem, UrlPattern, split_url, open_document, is_zarr, sort_keys, make_handles
+from .urls import FileSystem, split_url, open_document, is_zarr, sort_keys, make_handles
 from .repo.base import DataScanBase
 from .repo.filesystem import DataRepository, DataProposal
 from .repo.astor import as_dask
@@ -392,19 +392,6 @@ def summarize_entries(store:FileSystem, # storage of the document
     except Exception as x: return {e: x for e in entries}
 
 # %% ../nbs/11_nexus.ipynb #2b423ad9
-def first_document(url:str, # a URL pattern (placeholders allowed) or a filled-in URL
-                   **options # fsspec storage options
-                  ):
-    "`(storage, path)` of the first document that `url` leads to (first proposal, first scan), or None."
-    pat = UrlPattern(url, required=(), **options)
-    doc_fields, keys = {t[1] for t in pat.doc_tokens if isinstance(t, tuple)}, {}
-    for field in ('proposal', 'scan'):
-        if field not in doc_fields: continue
-        found = pat.keys(field, **keys)
-        if not found: return None
-        keys[field] = found[0]
-    return FileSystem(pat.scheme, **options), split_url(pat.fill(**keys))[1]
-
 def looks_like_nexus(root, # an open HDF5 file
                      look:int=20 # members to look at
                     )->bool:
