@@ -93,13 +93,11 @@ def angle_sets(geo, # an `nx5d.rsm` geometry or accumulator (its settings name t
     energy = frame_values(data, 'energy', s.energy, n) if isinstance(s.energy, str) else None
     return set(geo.angle_sets(np.column_stack(cols), energy)[0])
 
-def grid_of(settings, # checked settings (`nx5d.rsm.RsmSettings`)
-            detector, # the frames' detector (`nx5d.rsm.Detector`)
+def grid_of(geo, # the follower's accumulator (an `nx5d.rsm.RsmGeometry`: settings, detector, mask read once)
             asets:set # angle sets the grid must hold
            ):
     "The grid `nx5d.rsm` makes for frames at `asets`: over `q_range` if the settings give it, else over the detector's extent."
-    from nx5d.rsm import RsmGeometry
-    return RsmGeometry(settings, detector).grid_for(sorted(asets))
+    return geo.grid_for(sorted(asets))
 
 def covers(grid, # a grid (`nx5d.rsm.Grid`)
            need # the grid some frames need
@@ -246,7 +244,7 @@ def _start(self:Follow, maps:_Maps, data, planned):
     acc = maps.acc = accumulator_for(data, maps.settings, workers=self.workers)
     maps.settings = acc.settings                               # `maps_by` dropped when the rows lack the variable
     if maps.planned is None and planned is not None: maps.planned = self._planned_sets(acc, planned, data)
-    if maps.grid is None: maps.grid = grid_of(acc.settings, acc.detector, angle_sets(acc, data, _rows(data)) | (maps.planned or set()))
+    if maps.grid is None: maps.grid = grid_of(acc, angle_sets(acc, data, _rows(data)) | (maps.planned or set()))
     acc.grid = maps.grid
     if acc.settings.monitor is not None and acc.settings.monitor_ref is None: acc.monitor_ref, maps.rescale = 1.0, True
 
@@ -259,7 +257,7 @@ def _add(self:Follow, maps:_Maps, data, planned=None):
     if maps.planned is None and planned is not None: maps.planned = self._planned_sets(acc, planned, data)
     new = angle_sets(acc, data, k) - maps.seen
     if new:
-        need = grid_of(acc.settings, acc.detector, maps.seen | new | (maps.planned or set()))
+        need = grid_of(acc, maps.seen | new | (maps.planned or set()))
         if not covers(maps.grid, need):
             raise _Regrid(grown(maps.grid, need), f'frames at angles {_describe(new)} fall outside the grid: re-cooking '
                                                   f'the {maps.rows} frames read so far on a larger grid')
@@ -328,7 +326,7 @@ def _finish(self:Follow, maps:_Maps, why:str):
         warnings.warn(f'scan {self.scan.key}: no frame to cook ' + ('(the scan ended without one)' if why == 'complete'
                       else f'appeared in {self.idle:g} s'))
         return
-    final = grid_of(maps.settings, maps.acc.detector, maps.seen)
+    final = grid_of(maps.acc, maps.seen)
     if final != maps.grid:
         maps = self._restart(_Maps(maps.settings, maps.fingerprint, final, set()), maps.rows,
                              'the maps were made on a grid for the planned angles (or grown with a margin), the scan '

@@ -432,9 +432,6 @@ def cook_rsm(data:xr.Dataset, # raw scan: `images` on (index, w, h), `Theta` and
             )->xr.Dataset:
     "One reciprocal-space map per delay: `qdata` (and `qdata_err`) on (Delay, qy, qz) in counts per detector pixel and frame."
     s = rsm_settings(settings, defaults=UDKM_RSM_DEFAULTS)
-    need = [v for v in (s.images, s.sample_angle) if isinstance(v, str)]
-    missing = [v for v in need if v not in data.variables and v not in data.attrs]
-    if missing: raise ValueError(f'cook_rsm needs the variables {" and ".join(need)} (and Delay, if any); missing: {missing}')
     cache = None if cache_mb is None else MappingCache(cache_mb * 2**20)
     out = cook(data, s, progress=progress, workers=workers, chunk=chunk, cache=cache)
     if 'Delay' in out.dims and 'units' not in out.Delay.attrs: out.Delay.attrs['units'] = 'ps'
