@@ -1013,8 +1013,9 @@ def spice_cli(argv:list=None # arguments after `nx5d spice` (default: `sys.argv[
         warnings.simplefilter('always')
         try: code = _spice_command(a, repo, sys.stdout, err)
         except BrokenPipeError: raise                        # the reader of the output left: `nx5d` ends quietly
-        except (KeyError, SpiceConflict, ValueError, TypeError, OSError) as e:
+        except KeyboardInterrupt: print('nx5d spice: interrupted', file=err); code = 130
+        except Exception as e:                               # one line, whatever went wrong (a bad --format too)
             msg = e.args[0] if isinstance(e, KeyError) and e.args else e
-            print(f'nx5d spice: error: {msg}', file=err); code = 1
+            print(f'nx5d spice: error: {" ".join(str(msg).split()) or type(e).__name__}', file=err); code = 1
     for w in caught: print(f'nx5d spice: warning: {w.message}', file=err)
     return code
