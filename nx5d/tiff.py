@@ -8,7 +8,7 @@ __all__ = ['TiffError', 'TiffLayout', 'tiff_layout', 'LayoutReader', 'decode_int
            'frame_stack', 'tiff_stack_dask']
 
 # %% ../nbs/02b_tiff.ipynb #e382360c
-import io, os, json, struct
+import io, os, json, struct, itertools
 from concurrent.futures import ThreadPoolExecutor
 from typing import NamedTuple
 import numpy as np
@@ -232,7 +232,8 @@ def _read_direct(path, # a local TIFF file
     "Read uncompressed pixels laid out as in the frame parsed last straight into `out`; False if the file is not like that."
     lay = layouts.lay if layouts is not None and layouts.key is not None else None
     if (lay is None or lay.compression != 1 or out.dtype != lay.dtype or not out.flags.c_contiguous or out.shape != lay.shape
-            or any(o != lay.offsets[0] + sum(lay.counts[:j]) for j, o in enumerate(lay.offsets)) or sum(lay.counts) < out.nbytes):
+            or any(o != at for o, at in zip(lay.offsets, itertools.accumulate(lay.counts, initial=lay.offsets[0])))   # strips back to back
+            or sum(lay.counts) < out.nbytes):
         return False
     try:
         with open(path, 'rb', buffering=0) as f:
