@@ -487,10 +487,13 @@ class SpecScan(RsmScan, DataScanBase):
         return self.proposal.index.by_key[self.key]
 
     def forget_if_grown(self)->bool:
-        "Forget the cached raw (and cooked) data if it was read while the scan was being written and the file has grown since."
+        "Forget the cached raw (and cooked) data if it was read while the scan was being written and the file has grown (or a frame it waited for has come) since."
         seen = self.__dict__.get('_spec_seen')
         if seen is None: return False
-        try: now = self.proposal.index.update().by_key.get(self.key)
+        try:
+            now = self.proposal.index.update().by_key.get(self.key)
+            wait = self.__dict__.get('_spec_wait')
+            if wait is not None and present_frames(self.proposal.index.storage, [wait])[0]: now = None   # the frame came
         except Exception: return False                  # the file is away for a moment: what was read stays
         if now == seen: return False
         self.__dict__.pop('_spec_seen', None)
@@ -515,8 +518,8 @@ class SpecScan(RsmScan, DataScanBase):
                 'steps': s.points, 'description': s.s_line}
 
 # %% ../nbs/10_spec.ipynb #fcb8882f
-def _frames(scan, span, n, open_end):
-    "`(TiffStack or None, points)` of the scan's frames."
+def _frames(scan, span, n, open_end, last=False):
+    "`(TiffStack or None, points)` of the scan's frames; the last scan of a file may still be waiting for its last frames."
     repo, idx = scan.repo, scan.proposal.index
     if repo.frames is None or n == 0: return None, n
     prefix = repo.prefix or os.path.splitext(os.path.basename(idx.file_name(span)))[0]
@@ -526,7 +529,9 @@ def _frames(scan, span, n, open_end):
     if not any(there): return None, n
     if not all(there):
         first = there.index(False)
-        if not open_end: raise SpecFormatError(f'{paths[first]}: missing frame of point {first} of scan {scan.key} ({scan.proposal.path}, '
+        arriving = last and not any(there[first:])                 # Pilatus writes a point's file after SPEC its line
+        if arriving: scan.__dict__['_spec_wait'] = paths[first]       # looked for again before the raw data is reused
+        if not (open_end or arriving): raise SpecFormatError(f'{paths[first]}: missing frame of point {first} of scan {scan.key} ({scan.proposal.path}, '
                                                f'line {span.line}); {there.count(False)} of {n} frames missing')
         paths, n = paths[:first], first
         if n == 0: return None, 0
@@ -557,7 +562,8 @@ def _get_raw(self:SpecScan):
     st = parse_scan(idx.read_scan(span), where, span.line)
     attrs = _raw_attrs(self, idx, span, st)
     n = len(st.data)
-    stack, n = _frames(self, span, n, st.open_end)
+    self.__dict__.pop('_spec_wait', None)
+    stack, n = _frames(self, span, n, st.open_end, span is idx.spans[-1])
     if stack is not None: _shared_frames(self, idx, span, stack.paths[0])
     growing = st.open_end or n < len(st.data)
     self.__dict__['_spec_seen'] = span if growing or span is idx.spans[-1] else None   # the last scan may grow: look again before reuse
