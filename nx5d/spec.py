@@ -616,6 +616,7 @@ def _new_points(idx:SpecIndex, span:SpecSpan, state:dict, where:str):
     h = state['head']
     st = parse_scan(h + new, where, state['line'] - h.count(b'\n'))
     if len(st.data): state['data'] = np.concatenate([state['data'], st.data]) if 'data' in state else st.data
+    state['aborted'] = state.get('aborted', False) or any('aborted' in c.lower() for c in st.comments)   # `#C ... Scan aborted after 2 points.`
     state['at'], state['line'] = at + len(new), state['line'] + new.count(b'\n')
 
 # %% ../nbs/10_spec.ipynb #5940441f
@@ -646,7 +647,7 @@ def _spec_follow_rows(self:SpecScan, start:int, # the first point wanted
     total, planned = state['plan']
     data = state.get('data', np.zeros((0, len(names))))
     n = len(data)
-    done = ended or (total is not None and n >= total)
+    done = ended or state.get('aborted', False) or (total is not None and n >= total)
     stop, k, images, waiting = min(n, start + limit), 0, None, None
     if self.repo.frames is None: k = stop - start
     elif stop > start:
@@ -662,8 +663,8 @@ def _spec_follow_rows(self:SpecScan, start:int, # the first point wanted
                 if done: raise SpecFormatError(f'{at}: missing frame of scan {self.key} ({where}, line {span.line})') from None
                 waiting = f'{at}: not written yet'; break
             try: frames.append(decode_frame(buf, None, at, layouts))
-            except TiffError as e:
-                if 'truncated' not in str(e) and 'unreadable' not in str(e): raise
+            except TiffError as e:                                          # a later scan started: no frame is still being written
+                if ended or ('truncated' not in str(e) and 'unreadable' not in str(e)): raise
                 waiting = f'{at}: still being written'; break
         else: k = len(frames)
         if frames: k, images = len(frames), np.stack(frames)
