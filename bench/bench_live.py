@@ -15,7 +15,6 @@ Another process measures the scan (`nx5d.live.replay_udkm`: for each frame its m
     one go (`scan.cooked`, from the lazy raw; one round). Target: <= 2x decoding.
 
     PYTHONPATH=. python bench/bench_live.py [--data DIR] [--rate 50] [--poll 1.0] [--repeat 3] [--frames N] [--idle S]
-        [--whole-matrix]
 
 Without `--data`, the finished scan is generated into a temporary folder (about 40 MB, removed afterwards); with
 `--data DIR` it is generated there once and reused. The machine load (`os.getloadavg`) is printed at the start and
@@ -113,12 +112,7 @@ def main():
     ap.add_argument('--repeat', type=int, default=3, help='rounds of the baselines (default 3)')
     ap.add_argument('--frames', type=int, default=None, help='measure only this many frames (default all 5,187)')
     ap.add_argument('--idle', type=float, default=None, help='seconds without a frame that end following (default 30; 3 with --frames)')
-    ap.add_argument('--whole-matrix', action='store_true', help='multiply the whole mapping for every frame (nx5d.rsm.LIT_FRACTION = 0), for comparison')
     a = ap.parse_args()
-    if a.whole_matrix:
-        import nx5d.rsm
-        nx5d.rsm.LIT_FRACTION = 0
-        print('--whole-matrix: every product takes the whole mapping (nx5d.rsm.LIT_FRACTION = 0)')
     a.idle = a.idle if a.idle is not None else (3.0 if a.frames else 30.0)
     print(f'load at start: {load()} ({os.cpu_count()} cores)', flush=True)
     tmp = Path(tempfile.mkdtemp(prefix='nx5d-bench-live-'))
