@@ -13,7 +13,8 @@
     Medians of the rounds, and per-round ratios against bare xrayutilities (their median). The maps are compared too.
 (b) files to maps: cook_rsm(fs_load_data(scan)) - lazy frames, decoded by the tasks that cook them - against just
     decoding, fs_load_data(scan, lazy=False); interleaved rounds, median ratio.
-(c) peak RSS (VmHWM) of each variant in a child process of its own.
+(c) peak RSS (VmHWM) of each variant in a child process of its own; and the first use of the compiled kernel in a fresh
+    process (import, numba loading its cached machine code), which the first cook of a Python session pays once.
 (d) optional: `--old-tree DIR` runs cook_rsm(fs_load_data(scan)) of another checkout (e.g. main) in child
     processes; `--demo-before CMD` times `CMD demo --out TMP` against this tree's `nx5d demo`.
 
@@ -136,12 +137,23 @@ def section_b(scan, reduce, rounds):
           f'(rounds {", ".join(f"{x:.2f}" for x in r)}); {load()}')
 
 
+def first_kernel_call():
+    "Import nx5d.kernel and call its frames kernel once on a tiny batch of int32 frames (numba loads its cached code)."
+    import scipy.sparse as sp
+    from nx5d.kernel import frames_kernel
+    F, P = np.zeros((2, 64), np.int32), sp.csr_matrix(np.ones((16, 3)))
+    frames_kernel(F, 8, 2, np.array([0, 1]), np.array([0, 2]), np.ones(2), False, 1.0, np.empty((1, 64), np.int64),
+                  np.empty((1, 16)), np.full(16, 4), np.zeros(64, np.uint8), True, np.zeros(0), np.zeros(0),
+                  P.indptr, P.indices, P.data, np.zeros((3, 1)), np.zeros(64, np.uint8), np.zeros(65, np.int64))
+
+
 def child(mode, scan, reduce):
     "One variant in this (child) process: wall time and peak RSS as JSON."
     import xrayutilities  # noqa: F401
     from nx5d.udkm import fs_load_data, cook_rsm
     t = time.perf_counter()
-    if mode == 'files to maps': cook_rsm(fs_load_data(scan), dict(SETTINGS, reduce=reduce), progress=False)
+    if mode == 'kernel, first use': first_kernel_call()
+    elif mode == 'files to maps': cook_rsm(fs_load_data(scan), dict(SETTINGS, reduce=reduce), progress=False)
     elif mode == 'decode': fs_load_data(scan, lazy=False, progress=False)
     else:
         fns, _ = variants(scan, reduce)
@@ -160,7 +172,7 @@ def run_child(mode, scan, reduce, tree=None):
 
 
 def section_c(scan, reduce):
-    modes = ['decode', 'files to maps', 'bare xrayutilities', 'engine, first cook', 'engine, xrayutilities gridders']
+    modes = ['kernel, first use', 'decode', 'files to maps', 'bare xrayutilities', 'engine, first cook', 'engine, xrayutilities gridders']
     print(f'(c) peak RSS at reduce={reduce}, each variant in a child process of its own ({load()}):')
     for m in modes:
         r = run_child(m, scan, reduce)

@@ -53,23 +53,33 @@ def add_rows(F, fr, k0, k1, lo, n, wf, weighted, fl, Sg, bad, neg):
 
 # %% ../nbs/08a_kernel.ipynb #ea734597
 @jit
-def bin_rows(Sg, r, W, rows, Bg, L):
-    "Bg = the r×r block sums of `rows` rows of blocks of raw sums `Sg` (rows of W pixels); L += |Bg|."
+def bin_rows(Sg, r, W, rows, Bg, lit):
+    "Bg = the r×r block sums of `rows` rows of blocks of raw sums `Sg` (rows of W pixels); `lit` marks the blocks not 0."
     w = W // r
     nbk = rows * w
     if r == 1:
         for q in range(nbk):
             x = float(Sg[q])
             Bg[q] = x
-            L[q] += abs(x)
+            lit[q] |= x != 0.0
         return
-    for q in range(nbk): Bg[q] = 0.0
+    if r == 2:                                               # the common case, written out
+        for lb in range(rows):
+            up, dn, o = Sg[2 * lb * W:(2 * lb + 1) * W], Sg[(2 * lb + 1) * W:(2 * lb + 2) * W], lb * w
+            for bj in range(w):
+                x = float(up[2 * bj] + up[2 * bj + 1] + dn[2 * bj] + dn[2 * bj + 1])
+                Bg[o + bj] = x
+                lit[o + bj] |= x != 0.0
+        return
     for lb in range(rows):
-        for di in range(r):
-            for dj in range(r):
-                base = (lb * r + di) * W + dj
-                for bj in range(w): Bg[lb * w + bj] += Sg[base + bj * r]
-    for q in range(nbk): L[q] += abs(Bg[q])
+        for bj in range(w):
+            t = Sg[0] - Sg[0]
+            for di in range(r):
+                base = (lb * r + di) * W + bj * r
+                for dj in range(r): t += Sg[base + dj]
+            x = float(t)
+            Bg[lb * w + bj] = x
+            lit[lb * w + bj] |= x != 0.0
 
 
 # %% ../nbs/08a_kernel.ipynb #fc397870
@@ -118,20 +128,13 @@ def redo_block(F, fr, starts, wf, r, W, p0, masked, neg, fl, out, bad, found):
 
 # %% ../nbs/08a_kernel.ipynb #687ae042
 @jit
-def pick_blocks(nstat, b0, r, W, rows, bad, L, odd, idx):
-    "The strip's blocks worth a look, in `idx` (returns how many): lit in some group (`L`), or odd (flagged in `odd`)."
-    w, rr, cnt = W // r, r * r, 0
-    if r == 1:
-        for q in range(rows * w):
-            o = (nstat[b0 * w + q] != 1) | (bad[q] != 0)
-            odd[q] = o
-            idx[cnt] = q
-            cnt += o | (L[q] != 0.0)
-        return cnt
+def pick_blocks(nstat, b0, r, W, rows, bad, lit, odd, idx):
+    "The strip's blocks worth a look, in `idx` (returns how many): `lit`, or odd (`odd_blocks`, which marks them in `odd`)."
     odd_blocks(nstat, b0, r, W, rows, bad, odd)
-    for q in range(rows * w):
+    cnt = 0
+    for q in range(rows * (W // r)):
         idx[cnt] = q
-        cnt += (odd[q] != 0) | (L[q] != 0.0)
+        cnt += (odd[q] != 0) | (lit[q] != 0)
     return cnt
 
 
@@ -142,23 +145,22 @@ def frames_kernel(F, W, r, fr, starts, wf, weighted, scale, S, B, nstat, masked,
     G, H = len(starts) - 1, F.shape[1] // W
     h, w, rr = H // r, W // r, r * r
     R = S.shape[1] // (r * W)                                # rows of blocks per strip (`S`: a strip's raw sums per group)
-    rawbad, odd, L, idx = np.zeros(R * r * W, np.uint8), np.zeros(R * w, np.uint8), np.zeros(R * w), np.zeros(R * w, np.int64)
-    X, col, f = np.zeros(G), np.zeros(G), scale / rr
+    rawbad, odd, lit, idx = np.zeros(R * r * W, np.uint8), np.zeros(R * w, np.uint8), np.zeros(R * w, np.uint8), np.zeros(R * w, np.int64)
+    X, f = np.zeros(G), scale / rr
     usec, nb = len(c) > 0, 0
     for b0 in range(0, h, R):                                # a strip of rows of blocks: raw rows b0·r ... (contiguous)
         rows = min(R, h - b0)
         lo, n, nbk = b0 * r * W, rows * r * W, rows * w
         rawbad[:n] = 0
-        L[:nbk] = 0.0
+        lit[:nbk] = 0
         for g in range(G):                                   # 1. each group's sums, binned
             add_rows(F, fr, starts[g], starts[g + 1], lo, n, wf, weighted, fl, S[g], rawbad, neg)
-            bin_rows(S[g], r, W, rows, B[g], L)
-        for i in range(pick_blocks(nstat, b0, r, W, rows, rawbad, L, odd, idx)):
+            bin_rows(S[g], r, W, rows, B[g], lit)
+        for i in range(pick_blocks(nstat, b0, r, W, rows, rawbad, lit, odd, idx)):
             q = idx[i]
             p = b0 * w + q
             if odd[q]:                                       # 2. an odd block frame by frame: means of its valid pixels
-                nb += redo_block(F, fr, starts, wf, r, W, ((b0 + q // w) * r) * W + (q % w) * r, masked, neg, fl, col, bad, found)
-                for g in range(G): X[g] = col[g]
+                nb += redo_block(F, fr, starts, wf, r, W, ((b0 + q // w) * r) * W + (q % w) * r, masked, neg, fl, X, bad, found)
             else:
                 for g in range(G): X[g] = B[g, q]
             cp = (c[p] if usec else 1.0) * f                 # 3. into its bins

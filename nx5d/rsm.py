@@ -6,9 +6,9 @@
 __all__ = ['ENGINE_VERSION', 'mapping_cache', 'RsmSettings', 'SettingsError', 'settings_given', 'rsm_settings', 'raw_defaults',
            'resolve_candidates', 'Detector', 'check_center', 'hkl_matrix', 'area_experiment', 'Grid', 'grid_weights',
            'PixelMapping', 'MappingCache', 'frame_values', 'pixel_file', 'pixel_array', 'block_sums', 'RsmGeometry',
-           'clear_caches', 'invalid_pixels', 'binned_values', 'kernel_frames', 'Scratch', 'frames_product',
-           'chunk_sums', 'chunk_sums_xu', 'RsmAccumulator', 'settings_json', 'frame_inputs', 'accumulator_for', 'cook',
-           'RsmScan']
+           'clear_caches', 'invalid_pixels', 'binned_values', 'kernel_ready', 'kernel_frames', 'Scratch',
+           'frames_product', 'chunk_sums', 'chunk_sums_xu', 'RsmAccumulator', 'settings_json', 'frame_inputs',
+           'accumulator_for', 'cook', 'RsmScan']
 
 # %% ../nbs/08_rsm.ipynb #9fd33423
 import os, re, sys, json, math, hashlib, difflib, warnings, threading, contextlib, urllib.parse
@@ -777,10 +777,13 @@ class _Lru:
 
 _EXTENTS = _Lru(100_000)     # (geometry, grid dimensions, angle set) -> the detector's extent there
 
+_SPARE = deque(maxlen=8)     # buffers of finished tasks, for the next ones (a followed scan adds a few frames at a time)
+
 def clear_caches():
-    "Forget the cached mappings (`mapping_cache`) and detector extents: the next cook starts from nothing, as a first one."
+    "Forget the cached mappings (`mapping_cache`), detector extents and spare buffers: the next cook starts from nothing, as a first one."
     mapping_cache.clear()
     with _EXTENTS.lock: _EXTENTS.d.clear()
+    _SPARE.clear()
 
 # %% ../nbs/08_rsm.ipynb #d8f3fc94
 @patch
@@ -911,12 +914,17 @@ def binned_values(geo:RsmGeometry, # the cook's geometry (binning, mask, flat)
     return S, (A, n)
 
 # %% ../nbs/08_rsm.ipynb #4531636e
+def kernel_ready(F:np.ndarray # frames, flattened: (frames, pixels)
+                )->bool:
+    "Whether the kernel takes frames `F` as they are: C-contiguous, of a native integer or float type."
+    return F.flags.c_contiguous and F.dtype.kind in 'iuf' and F.dtype != np.float16 and F.dtype.isnative
+
 def kernel_frames(F:np.ndarray # frames: (frames, rows, columns) or (frames, pixels)
                  )->np.ndarray:
     "Frames as the kernel takes them: C-contiguous (frames, pixels) of a native integer or float type (others as float64)."
     F = np.asarray(F).reshape(len(F), -1)
-    if F.dtype.kind not in 'iuf' or F.dtype == np.float16 or not F.dtype.isnative: F = F.astype(np.float64)
-    return np.ascontiguousarray(F)
+    if kernel_ready(F): return F
+    return np.ascontiguousarray(F, np.float64 if F.dtype.kind not in 'iuf' or F.dtype == np.float16 else F.dtype.newbyteorder('='))
 
 class Scratch:
     "Arrays a task reuses from one product to the next, so their memory is allocated and touched once."
@@ -926,8 +934,6 @@ class Scratch:
         b = self._a.get(name)
         if b is None or b.size < n or b.dtype != dtype: b = self._a[name] = (np.zeros if zero else np.empty)(max(n, 1), dtype)
         return b[:n]
-
-_SPARE = deque(maxlen=8)   # buffers of finished tasks, for the next ones (a followed scan adds a few frames at a time)
 
 def _lend()->Scratch:
     "A `Scratch` whose arrays a finished task left (their memory allocated and touched already), or a new one."
@@ -946,6 +952,8 @@ def frames_product(geo:RsmGeometry, # the cook's geometry (binning, mask, flat, 
                   )->tuple:
     "(Y: (rows of `m`, groups), raw pixels found invalid): each group's frames, binned, corrected and multiplied by the mapping."
     sc, G, W, r = scratch or Scratch(), len(sizes), geo.detector.shape[1], geo.reduce
+    if F.ndim != 2 or F.shape[1] != geo.detector.shape[0] * W or not kernel_ready(F):
+        raise ValueError(f'frames of shape {F.shape} ({F.dtype}): the kernel takes (frames, {geo.detector.shape[0]} × {W} pixels), C-contiguous, native integers or floats (see `kernel_frames`)')
     weighted = scales is not None
     R = max(1, min(geo.shape[0], 8192 // (r * W)))
     S = sc.get('S', G * R * r * W, np.int64 if F.dtype.kind in 'iu' and not weighted and geo.inv_flat is None else np.float64).reshape(G, -1)
@@ -1005,7 +1013,9 @@ def chunk_sums(geo:RsmGeometry, # the cook's geometry
                sk:np.ndarray # per frame: its scale (monitor normalisation, binning while loading)
               )->dict:
     "Partial maps of frames `F[rows]`: `data` and `frames` per map, `notes` (map, angle set, invalid pixels, frames, their scales' sum) for the weight sums."
-    F, scratch = kernel_frames(F), _lend()
+    F = np.asarray(F).reshape(len(F), -1)
+    if not kernel_ready(F): F, rows = kernel_frames(F[rows]), np.arange(len(rows))   # only the frames used, converted
+    scratch = _lend()
     out = {'data': {}, 'frames': {}, 'notes': [], 'dsets': {b'': np.zeros(0, np.intp)}}
     order = np.lexsort((maps, aid))
     cut = np.flatnonzero(np.r_[True, (np.diff(aid[order]) != 0) | (np.diff(maps[order]) != 0), True])
@@ -1050,9 +1060,9 @@ def chunk_sums_xu(geo:RsmGeometry, F:np.ndarray, rows:np.ndarray, aid:np.ndarray
 
 # %% ../nbs/08_rsm.ipynb #91ed445c
 class _MapSums:
-    "The sums of one map: data, (weights, weights² × variance factors, contributing pixels), frames, weight sums noted, a count of changes."
+    "The sums of one map: data, (weights, weights² × variance factors, contributing pixels), frames, weight sums noted, a count of changes, the values last shown."
     def __init__(self, nbins):
-        self.data, self.norm, self.frames, self.pending, self.version = np.zeros(nbins), np.zeros((3, nbins)), 0, {}, 0
+        self.data, self.norm, self.frames, self.pending, self.version, self.shown = np.zeros(nbins), np.zeros((3, nbins)), 0, {}, 0, None
 
 class RsmAccumulator(RsmGeometry):
     "Reciprocal-space maps being summed on one fixed grid: `add` frames (in any number of calls), add accumulators, `result()`."
@@ -1071,7 +1081,7 @@ class RsmAccumulator(RsmGeometry):
         if s.monitor is not None and monitor_ref is None and s.monitor_ref is None:
             raise SettingsError("settings 'monitor_ref' is needed to add frames normalised by a monitor (`cook` takes the mean monitor)")
         self.monitor_ref = None if s.monitor is None else float(monitor_ref if monitor_ref is not None else s.monitor_ref)
-        self._index, self._maps, self._dsets, self._pairs, self._shown = {}, [], {b'': np.zeros(0, np.intp)}, {}, {}
+        self._index, self._maps, self._dsets, self._pairs = {}, [], {b'': np.zeros(0, np.intp)}, {}
 
     def _map(self, label)->int:
         "Index of the map of `label` (made on first sight)."
@@ -1267,12 +1277,11 @@ def _values(self:RsmAccumulator, i:int # a map's index
            )->tuple:
     "(qdata, qdata_err, whether a bin is filled) of map `i`, kept until its sums change: a followed scan changes a few maps per result."
     m = self._maps[i]
-    got = self._shown.get(i)
-    if got is None or got[0] != m.version:
+    if m.shown is None or m.shown[0] != m.version:
         ok = m.norm[2] > 0; w = np.where(ok, m.norm[0], 1.0)
         q = np.where(ok, m.data / w, np.nan)
-        got = self._shown[i] = (m.version, q, np.where(ok, np.sqrt(np.clip(q, 0, None) * m.norm[1]) / w, np.nan), bool(ok.any()))
-    return got[1:]
+        m.shown = (m.version, q, np.where(ok, np.sqrt(np.clip(q, 0, None) * m.norm[1]) / w, np.nan), bool(ok.any()))
+    return m.shown[1:]
 
 
 # %% ../nbs/08_rsm.ipynb #c6078ccc
