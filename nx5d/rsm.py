@@ -1097,6 +1097,7 @@ def _run(self:RsmAccumulator, frames, aid, asets, mi, sk, keep, workers, progres
     "Frames through a thread pool (one task: in this thread); each task's partial maps added in task order."
     k = len(frames)
     chunks = getattr(frames, 'chunks', None)
+    if chunk is None: chunk = max(256, -(-k // (2 * (workers or _default_workers()))))   # tasks cost; two per thread
     if chunks or self.settings.gridder == 'xrayutilities':      # consecutive frames
         ends = np.cumsum(chunks[0]) if chunks else np.arange(chunk, k + chunk, chunk).clip(max=k)
         tasks = [np.arange(a, b) for a, b in zip(np.r_[0, ends[:-1]], ends) if b > a]
@@ -1192,7 +1193,7 @@ def add(self:RsmAccumulator, frames, # (frames, rows, columns): numpy or dask
         *,
         workers:int=None, # threads (default: CPU count, at most 8)
         progress:bool=None, # progress bar (None: when interactive)
-        chunk:int=256 # frames per task for frames in memory (dask frames go by their chunks)
+        chunk:int=None # frames per task for frames in memory (None: about two tasks per thread; dask frames go by their chunks)
        ):
     "Add frames to the maps; returns self."
     k = len(frames)
@@ -1417,7 +1418,7 @@ def cook(data, # raw dataset: `images` on (frame, rows, columns) (numpy or dask)
          candidates:dict=None, # a format's raw names to look for (see `resolve_candidates`)
          progress:bool=None, # progress bar (None: when interactive)
          workers:int=None, # threads (default: CPU count, at most 8)
-         chunk:int=256, # frames per task for frames in memory (dask frames go by their chunks)
+         chunk:int=None, # frames per task for frames in memory (None: about two tasks per thread; dask frames go by their chunks)
          cache:MappingCache=None # where mappings are kept (default: `mapping_cache`)
         ):
     "Reciprocal-space maps of the frames of `data`: `qdata`, `qdata_err` and `frames`, one map per `maps_by` value."

@@ -425,7 +425,7 @@ def area_geometry(s:RsmSettings, # cooking parameters
 def cook_rsm(data:xr.Dataset, # raw scan: `images` on (index, w, h), `Theta` and `Delay` on index
              settings=None, # spice `settings` (see the table of `nx5d.rsm`), an `RsmSettings`, or None for the defaults
              *,
-             chunk:int=256, # frames per task for frames in memory (lazy frames go by their own chunks)
+             chunk:int=None, # frames per task for frames in memory (None: about two tasks per thread; lazy frames go by their own chunks)
              workers:int=None, # threads (default: CPU count, at most 8)
              progress:bool=None, # progress bar (None: when interactive)
              cache_mb:float=None # memory for a mapping cache of this call's own (default: the shared `nx5d.rsm.mapping_cache`)
