@@ -1097,7 +1097,8 @@ def _run(self:RsmAccumulator, frames, aid, asets, mi, sk, keep, workers, progres
     "Frames through a thread pool (one task: in this thread); each task's partial maps added in task order."
     k = len(frames)
     chunks = getattr(frames, 'chunks', None)
-    if chunk is None: chunk = max(256, -(-k // (2 * (workers or _default_workers()))))   # tasks cost; two per thread
+    if chunk is None:                                     # tasks cost, so two per thread; xrayutilities' way holds a chunk as floats
+        chunk = 256 if self.settings.gridder == 'xrayutilities' else max(256, -(-k // (2 * (workers or _default_workers()))))
     if chunks or self.settings.gridder == 'xrayutilities':      # consecutive frames
         ends = np.cumsum(chunks[0]) if chunks else np.arange(chunk, k + chunk, chunk).clip(max=k)
         tasks = [np.arange(a, b) for a, b in zip(np.r_[0, ends[:-1]], ends) if b > a]
