@@ -25,11 +25,10 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).parent))
+import timing
 from timing import example_scan
 
-SCAN = Path('20210205') / '091726'
-
+SCAN = Path(*timing.SCAN)
 
 
 def load():

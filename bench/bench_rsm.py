@@ -29,7 +29,6 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).parent))
 from timing import example_scan
 
 SETTINGS = dict(img_center=(90.0, 300.0), img_distance=680.0, grid_size=(80, 150))

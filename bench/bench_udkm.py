@@ -18,9 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).parent))
 from timing import example_scan
-
 
 
 def seed_loader(scan_path, reduce=1):
@@ -31,7 +29,6 @@ def seed_loader(scan_path, reduce=1):
     ds['images'] = (('index', 'w', 'h'), np.stack([tifffile.imread(f'{scan_path}/image{i:05d}.tiff')[::reduce, ::reduce]
                                                    for i in range(len(tab))]))
     return ds
-
 
 
 def warm(scan):

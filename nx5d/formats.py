@@ -182,7 +182,6 @@ def _nothing_found(url:str)->str:
     "Where the document part of `url` was looked for, for the error when nothing matches it."
     from nx5d.urls import split_url
     path = split_url(url)[1]
-    if '{' not in path: return f'nothing matches {path}'
     head = path.split('{', 1)[0]
     folder = head if head.endswith('/') else posixpath.dirname(head) + '/'
     return f'nothing in {folder} matches {path[len(folder):]}'

@@ -7,7 +7,7 @@ __all__ = ['NEXUS_RSM_CANDIDATES', 'NexusFormatError', 'parse_title', 'nx_class'
            'open_nexus', 'open_error', 'peek_nexus', 'Item', 'datasets_below', 'external_document', 'NexusMissingFile',
            'open_dataset', 'entry_group', 'member', 'find_count_time', 'default_plot', 'entry_scalars',
            'complete_points', 'scan_roles', 'read_entry', 'summarize_entry', 'summarize_entries', 'looks_like_nexus',
-           'NexusScan', 'NexusProposal', 'NexusRepository', 'follow_reads']
+           'dataset_shapes', 'NexusScan', 'NexusProposal', 'NexusRepository', 'follow_reads']
 
 # %% ../nbs/11_nexus.ipynb #a17cfcdb
 import re, itertools, posixpath, warnings, contextlib
@@ -401,6 +401,18 @@ def looks_like_nexus(root, # an open HDF5 file
     return any(isinstance(root.get(k, getlink=True), h5py.HardLink) and nx_class(root[k]) == 'NXentry' for k in names)
 
 # %% ../nbs/11_nexus.ipynb #8f1a8e7d
+def _shape_of(g, name):
+    try: return getattr(g.get(name), 'shape', None)
+    except (KeyError, OSError): return 'unreadable'      # an external file not written yet
+
+def dataset_shapes(g # an HDF5 group, or None
+                  )->tuple:
+    "(path, shape) of every link below group `g` (datasets in other files too), or ('missing',): what grows while an entry is written."
+    if g is None: return ('missing',)
+    out = []
+    g.visititems_links(lambda name, link: out.append((name, _shape_of(g, name))))
+    return tuple(out)
+
 NEXUS_RSM_CANDIDATES = {'sample_angle': ['th', 'theta', 'omega', 'om', 'eta'],
                         'detector_angle': ['tth', 'twotheta', 'two_theta', 'delta', 'del', 'tt'],
                         'monitor': ['I0', 'i0', 'mon', 'monitor', 'Monitor']}
@@ -421,12 +433,14 @@ class NexusScan(RsmScan, DataScanBase):
         return read_entry(self.proposal.storage, doc, entry, self.repo.options, self.detector, self.lazy_chunk_bytes)
 
     def raw_token(self):
-        "While the entry has no `end_time`, its file's size and time (a grown entry is read again); None once it has one."
+        "While the entry has no `end_time`, the shapes of its datasets (a grown entry is read again; another scan growing the file is not this one); None once it has one."
         if self.__dict__.get('_nexus_ended'): return None
         doc, entry = self.location()
         try:
-            with peek_nexus(self.proposal.storage, doc) as root: ended = entry in root and 'end_time' in root[entry]
-            if not ended: return self.proposal.storage.state(doc)
+            with peek_nexus(self.proposal.storage, doc) as root:
+                g = root.get(entry)
+                ended = g is not None and 'end_time' in g
+                if not ended: return dataset_shapes(g)
         except Exception: return None                   # unreadable now: reading it says why
         self._nexus_ended = True
         return None

@@ -6,9 +6,9 @@
 __all__ = ['ENGINE_VERSION', 'mapping_cache', 'RsmSettings', 'SettingsError', 'settings_given', 'rsm_settings', 'raw_defaults',
            'resolve_candidates', 'Detector', 'check_center', 'hkl_matrix', 'area_experiment', 'Grid', 'grid_weights',
            'PixelMapping', 'MappingCache', 'frame_values', 'pixel_file', 'pixel_array', 'block_sums', 'RsmGeometry',
-           'clear_caches', 'invalid_pixels', 'binned_values', 'kernel_ready', 'kernel_frames', 'Scratch',
-           'frames_product', 'chunk_sums', 'chunk_sums_xu', 'RsmAccumulator', 'settings_json', 'frame_inputs',
-           'accumulator_for', 'cook', 'RsmScan']
+           'clear_caches', 'invalid_values', 'invalid_pixels', 'binned_values', 'kernel_ready', 'kernel_frames',
+           'Scratch', 'frames_product', 'chunk_sums', 'chunk_sums_xu', 'RsmAccumulator', 'settings_json',
+           'frame_inputs', 'accumulator_for', 'cook', 'RsmScan']
 
 # %% ../nbs/08_rsm.ipynb #9fd33423
 import os, re, sys, json, math, hashlib, difflib, warnings, threading, contextlib, urllib.parse
@@ -859,6 +859,13 @@ def validity(self:RsmGeometry, aset:tuple, D:np.ndarray # raw pixels (flat indic
     return make
 
 # %% ../nbs/08_rsm.ipynb #0e75f80c
+def invalid_values(v:np.ndarray, # raw values
+                   neg:bool # whether negative values are invalid (`mask_negative`)
+                  )->np.ndarray:
+    "Per value, whether it does not count: not finite, or negative when `neg` (the rule `nx5d.kernel.flag_invalid` compiles)."
+    bad = ~np.isfinite(v) if v.dtype.kind == 'f' else np.zeros(v.shape, bool)
+    return bad | (v < 0) if neg else bad
+
 def invalid_pixels(geo:RsmGeometry, # the cook's geometry (mask, `mask_negative`)
                    F:np.ndarray, # frames, flattened: (frames, pixels)
                    rows:np.ndarray # which of them
@@ -880,7 +887,7 @@ def invalid_pixels(geo:RsmGeometry, # the cook's geometry (mask, `mask_negative`
         C = np.flatnonzero(~np.isfinite(lo) | ~np.isfinite(hi) | ((lo < 0) if neg else False))
     if geo.mask is not None and len(C): C = C[~geo.mask.ravel()[C]]
     v = F[np.ix_(rows, C)]
-    B = (~np.isfinite(v) | ((v < 0) if neg else False)) if kind == 'f' else ((v < 0) if neg else np.zeros(v.shape, bool))
+    B = invalid_values(v, neg)
     return C, B, top
 
 # %% ../nbs/08_rsm.ipynb #2efe009c
@@ -906,8 +913,7 @@ def binned_values(geo:RsmGeometry, # the cook's geometry (binning, mask, flat)
     d = np.arange(r)
     pix = (((A // w * r)[:, None, None] + d[:, None]) * W + (A % w * r)[:, None, None] + d).reshape(len(A), -1)
     vals = F.reshape(k, -1)[:, pix]                                    # (frames, blocks, r·r)
-    ok = np.isfinite(vals) if vals.dtype.kind == 'f' else np.ones(vals.shape, bool)
-    if geo.settings.mask_negative: ok &= ~(vals < 0)
+    ok = ~invalid_values(vals, geo.settings.mask_negative)
     if geo.mask is not None: ok &= ~geo.mask.ravel()[pix]
     n = ok.sum(-1)
     S[:, A] = np.where(n > 0, np.where(ok, vals, 0).sum(-1) / np.maximum(n, 1), 0.0)
@@ -973,9 +979,7 @@ def frames_product(geo:RsmGeometry, # the cook's geometry (binning, mask, flat, 
 def _dead_keys(geo, F, fr, D, dsets)->list:
     "Per frame of `F[fr]`: a key for its invalid raw pixels among `D` (b'' for none); the pixels of each key noted in `dsets`."
     if not len(D): return [b''] * len(fr)
-    v = F[np.ix_(fr, D)]
-    B = ~np.isfinite(v) if v.dtype.kind == 'f' else np.zeros(v.shape, bool)
-    if geo.settings.mask_negative: B |= v < 0
+    B = invalid_values(F[np.ix_(fr, D)], geo.settings.mask_negative)
     if B.all():                                                 # the same dead pixels in every frame
         kb = D.tobytes(); dsets.setdefault(kb, D); return [kb] * len(fr)
     keys = []

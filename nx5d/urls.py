@@ -270,13 +270,13 @@ def open(self:FileSystem, path:str, mode:str='rb'):
 # %% ../nbs/00_urls.ipynb #f5a7e002
 @patch
 def state(self:FileSystem, path:str)->tuple:
-    "(size, modification time) of file `path`, what tells that it changed; FileNotFoundError if it is not there."
+    "What tells that file `path` changed (local: size, times, inode; remote: size, modification time or ETag); FileNotFoundError if it is not there."
     if self.local:
         st = os.stat(path)
         return st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino      # a file saved over or replaced differs
     self.fs.invalidate_cache(path)
     info = self.fs.info(path)
-    return info.get('size'), str(info.get('mtime') or info.get('LastModified') or info.get('ETag') or '')
+    return info.get('size'), str(info.get('mtime') or info.get('LastModified') or info.get('Last-Modified') or info.get('ETag') or '')
 
 # %% ../nbs/00_urls.ipynb #96780a90
 def _split_segments(toks):
