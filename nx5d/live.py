@@ -4,11 +4,12 @@
 
 # %% auto #0
 __all__ = ['LiveRows', 'Plan', 'planned_scan', 'plan_dataset', 'angle_sets', 'grid_of', 'covers', 'grown', 'check_pace', 'Follow',
-           'follow', 'profile', 'peak_position', 'live_figure', 'write_png', 'check_png', 'LivePlot', 'follow_proposal',
-           'watch_parser', 'progress_line', 'watch_cli', 'replay_udkm', 'write_spec_live', 'write_nexus_live']
+           'QuietGc', 'follow', 'profile', 'peak_position', 'live_figure', 'write_png', 'check_png', 'LivePlot',
+           'follow_proposal', 'watch_parser', 'progress_line', 'watch_cli', 'replay_udkm', 'write_spec_live',
+           'write_nexus_live']
 
 # %% ../nbs/15_live.ipynb #649d69d4
-import os, re, io, sys, time, json, warnings, argparse, traceback
+import os, re, io, gc, sys, time, json, warnings, argparse, traceback
 from collections import deque
 from dataclasses import replace
 from typing import NamedTuple
@@ -337,9 +338,26 @@ def _finish(self:Follow, maps:_Maps, why:str):
 
 Follow._restart, Follow._note, Follow._finish = _restart, _note, _finish
 
+# %% ../nbs/15_live.ipynb #9c0a1f02
+class QuietGc:
+    "Full garbage collections kept short: the objects alive at `freeze` left out of them until `release` (`gc.freeze`)."
+    def __init__(self): self.frozen = False
+    def freeze(self):
+        "Leave the objects alive now out of full collections (once; not while collection is disabled)."
+        if not self.frozen and gc.isenabled(): gc.freeze(); self.frozen = True
+    def release(self):
+        "Hand them back to the collector."
+        if self.frozen: gc.unfreeze(); self.frozen = False
+
 # %% ../nbs/15_live.ipynb #3f8faa2d
 def _run(self:Follow):
     "The following itself (a generator): settings, new rows, maps, until the scan is complete or idle."
+    gcq = QuietGc()
+    try: yield from self._loop(gcq)
+    finally: gcq.release()
+
+def _loop(self:Follow, gcq:QuietGc):
+    "`_run`'s loop; after the first result, the objects of the start-up are left out of full collections (`gcq`)."
     from nx5d.rsm import SettingsError
     clock, scan, maps = time.monotonic, self.scan, None
     last = tick = clock()
@@ -361,6 +379,7 @@ def _run(self:Follow):
             except _Regrid as r: maps = self._restart(_Maps(maps.settings, maps.fingerprint, r.grid, maps.planned), maps.rows + k, r.why)
             last = clock()
             yield self._emit(maps)
+            gcq.freeze()
         if got.complete: yield from self._finish(maps, 'complete'); return
         if k >= self.limit: continue
         if clock() - last > self.idle: yield from self._finish(maps, 'idle'); return
@@ -369,7 +388,7 @@ def _run(self:Follow):
         if tick < now: tick = now
         time.sleep(tick - now)
 
-Follow._run = _run
+Follow._run, Follow._loop = _run, _loop
 
 def follow(scan, # a scan whose format implements `follow_rows`
            poll:float=1.0, # seconds from one look at the files to the next

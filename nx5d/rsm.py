@@ -698,7 +698,7 @@ class RsmGeometry:
 # %% ../nbs/08_rsm.ipynb #cca76f62
 @patch
 def _pixels(self:RsmGeometry):
-    "Mask and flat field, and the numbers of valid raw pixels per binned pixel that hold for every frame."
+    "Mask and flat field, and the numbers of valid raw pixels per binned pixel that hold for every frame (and the rows of binned pixels short of some)."
     s, r, det = self.settings, self.reduce, self.detector
     mask, flat = pixel_array('mask', s.mask, det.shape), pixel_array('flat', s.flat, det.shape)
     self.inv_flat = None
@@ -712,6 +712,7 @@ def _pixels(self:RsmGeometry):
     good = np.ones(det.shape) if mask is None else (~mask).astype(np.float64)
     self.n_static = (np.rint(block_sums(good[None], r)[0]) if r > 1 else good).astype(np.int64).ravel()
     self.partial = np.flatnonzero(self.n_static < r * r)           # binned pixels with masked raw pixels
+    self.odd_rows = (self.n_static.reshape(self.shape) < r * r).any(1).view(np.uint8)   # rows of them holding one
     self.fvar = None
     if self.inv_flat is not None:
         f = self.inv_flat if r == 1 else block_sums((self.inv_flat * good)[None], r)[0]
@@ -960,16 +961,24 @@ def frames_product(geo:RsmGeometry, # the cook's geometry (binning, mask, flat, 
     sc, G, W, r = scratch or Scratch(), len(sizes), geo.detector.shape[1], geo.reduce
     if F.ndim != 2 or F.shape[1] != geo.detector.shape[0] * W or not kernel_ready(F):
         raise ValueError(f'frames of shape {F.shape} ({F.dtype}): the kernel takes (frames, {geo.detector.shape[0]} × {W} pixels), C-contiguous, native integers or floats (see `kernel_frames`)')
+    fr = np.asarray(fr, np.int64)
+    if sum(sizes) != len(fr) or (len(fr) and (fr.min() < 0 or fr.max() >= len(F))):
+        raise ValueError(f'groups of {sum(sizes)} frames in all, for {len(fr)} frame indices (of {len(F)} frames): they must agree and index the frames')
+    nb = geo.shape[0] * geo.shape[1]
+    if (scales is not None and len(scales) != len(fr)) or m.P.shape[0] != nb or (c is not None and np.size(c) != nb):
+        raise ValueError(f'{len(fr)} frames, {"no" if scales is None else len(scales)} scales, a mapping of {m.P.shape[0]} pixels and '
+                         f'{"no" if c is None else np.size(c)} corrections: the frames need a scale each, the (binned) detector has {nb} pixels')
     weighted = scales is not None
     R = max(1, min(geo.shape[0], 8192 // (r * W)))
-    S = sc.get('S', G * R * r * W, np.int64 if F.dtype.kind in 'iu' and not weighted and geo.inv_flat is None else np.float64).reshape(G, -1)
+    exact = F.dtype.kind in 'iu' and not weighted and geo.inv_flat is None      # integer sums, exact
+    S = sc.get('S', G * R * r * W, np.int64 if exact else np.float64).reshape(G, -1)
     Y = sc.get('Y', m.P.shape[1] * G, np.float64).reshape(-1, G); Y[:] = 0.0
     B = sc.get('B', G * R * geo.shape[1], np.float64).reshape(G, -1)
     bad, found, e = sc.get('bad', F.shape[1], np.uint8, zero=True), sc.get('found', F.shape[1] + 1, np.int64), np.zeros(0)
     found[0] = 0
     from nx5d.kernel import frames_kernel
-    n = frames_kernel(F, W, r, np.asarray(fr, np.int64), np.r_[0, np.cumsum(sizes)].astype(np.int64),
-                      np.asarray(scales, np.float64) if weighted else np.ones(len(fr)), weighted, float(scale), S, B, geo.n_static,
+    n = frames_kernel(F, W, r, fr, np.r_[0, np.cumsum(sizes)].astype(np.int64),
+                      np.asarray(scales, np.float64) if weighted else np.ones(len(fr)), weighted, exact, float(scale), S, B, geo.n_static, geo.odd_rows,
                       geo.masked.view(np.uint8), bool(geo.settings.mask_negative),
                       e if geo.inv_flat is None else geo.inv_flat.ravel(), e if c is None else c, m.P.indptr, m.P.indices, m.P.data, Y, bad, found)
     if not n: return Y, np.zeros(0, np.intp)
