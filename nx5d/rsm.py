@@ -7,8 +7,8 @@ __all__ = ['ENGINE_VERSION', 'mapping_cache', 'RsmSettings', 'SettingsError', 's
            'resolve_candidates', 'Detector', 'check_center', 'hkl_matrix', 'area_experiment', 'Grid', 'grid_weights',
            'PixelMapping', 'MappingCache', 'frame_values', 'pixel_file', 'pixel_array', 'block_sums', 'RsmGeometry',
            'clear_caches', 'invalid_values', 'invalid_pixels', 'binned_values', 'kernel_ready', 'kernel_frames',
-           'Scratch', 'frames_product', 'chunk_sums', 'chunk_sums_xu', 'RsmAccumulator', 'settings_json',
-           'frame_inputs', 'accumulator_for', 'cook', 'RsmScan']
+           'Scratch', 'frames_product', 'chunk_sums', 'chunk_sums_xu', 'RsmAccumulator', 'dask_block', 'joined',
+           'settings_json', 'frame_inputs', 'accumulator_for', 'cook', 'RsmScan']
 
 # %% ../nbs/08_rsm.ipynb #9fd33423
 import os, re, sys, json, math, hashlib, difflib, warnings, threading, contextlib, urllib.parse
@@ -1104,6 +1104,31 @@ class RsmAccumulator(RsmGeometry):
             self._maps.append(_MapSums(self.grid.nbins))
         return i
 
+# %% ../nbs/08_rsm.ipynb #d4a5b102
+def dask_block(x, # a dask array of frames
+               i:int, # which block along the first axis
+               out:np.ndarray=None # memory to reuse for it (used when `x` can read a block into it: `read_block`)
+              )->np.ndarray:
+    "Block `i` of dask array `x` along its first axis, computed in this thread: read into `out`, or the block as its task made it when `x` has one block across the other axes, else the slice, joined."
+    if out is not None and callable(getattr(x, 'read_block', None)): return x.read_block(i, out)
+    if all(n == 1 for n in x.numblocks[1:]):
+        from dask.local import get_sync
+        b = x.blocks[i]; k = b.__dask_keys__()
+        while isinstance(k, list): k = k[0]
+        return np.asarray(get_sync(b.__dask_graph__(), k))
+    a = int(sum(x.chunks[0][:i]))
+    return np.asarray(x[a:a + x.chunks[0][i]].compute(scheduler='synchronous'))
+
+def joined(ends:np.ndarray, # where the blocks end (cumulative)
+           n:int # frames a span should hold at least
+          )->np.ndarray:
+    "Block ends joined into spans of at least `n` frames (the last one what is left)."
+    cut = [0]
+    for e in ends:
+        if e - cut[-1] >= n: cut.append(int(e))
+    if len(ends) and cut[-1] != ends[-1]: cut.append(int(ends[-1]))
+    return np.array(cut[1:], np.int64)
+
 # %% ../nbs/08_rsm.ipynb #bb693a37
 @patch
 def _run(self:RsmAccumulator, frames, aid, asets, mi, sk, keep, workers, progress, chunk):
@@ -1113,7 +1138,7 @@ def _run(self:RsmAccumulator, frames, aid, asets, mi, sk, keep, workers, progres
     if chunk is None:                                     # tasks cost, so two per thread; xrayutilities' way holds a chunk as floats
         chunk = 256 if self.settings.gridder == 'xrayutilities' else max(256, -(-k // (2 * (workers or _default_workers()))))
     if chunks or self.settings.gridder == 'xrayutilities':      # consecutive frames
-        ends = np.cumsum(chunks[0]) if chunks else np.arange(chunk, k + chunk, chunk).clip(max=k)
+        ends = joined(np.cumsum(chunks[0]), 256) if chunks else np.arange(chunk, k + chunk, chunk).clip(max=k)
         tasks = [np.arange(a, b) for a, b in zip(np.r_[0, ends[:-1]], ends) if b > a]
     else:                                                 # frames of one angle set and map meet in one task
         order = np.lexsort((mi, aid))
@@ -1123,10 +1148,21 @@ def _run(self:RsmAccumulator, frames, aid, asets, mi, sk, keep, workers, progres
             if st - bounds[-1] >= chunk: bounds.append(int(st))
         tasks = [order[a:b] for a, b in zip(bounds, bounds[1:] + [k])]
     sums = chunk_sums_xu if self.settings.gridder == 'xrayutilities' else chunk_sums
+    bufs = {}
+    def read(idx):
+        "The dask blocks of frames `idx` (one task's), read into this thread's memory for them."
+        buf = bufs.get(threading.get_ident())
+        if buf is None: buf = bufs[threading.get_ident()] = np.empty((max(len(t) for t in tasks), *frames.shape[1:]), frames.dtype)
+        blocks, n = np.cumsum(chunks[0]), 0
+        for b in range(int(np.searchsorted(blocks, idx[0], 'right')), int(np.searchsorted(blocks, idx[-1], 'right')) + 1):
+            got = dask_block(frames, b, buf[n:])
+            if not np.shares_memory(got, buf): buf[n:n + len(got)] = got
+            n += len(got)
+        return buf[:n]
     def task(idx):
         sel = idx[keep[idx]]
         if not len(sel): return None
-        if chunks: F, rows = frames[int(idx[0]):int(idx[-1]) + 1].compute(scheduler='synchronous'), sel - idx[0]
+        if chunks: F, rows = read(idx), sel - idx[0]
         else: F, rows = frames, sel
         return sums(self, np.asarray(F), rows, aid[sel], asets, mi[sel], sk[sel])
     bar = progress_bar(k, progress, unit='frames', desc='cooking')

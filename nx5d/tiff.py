@@ -400,6 +400,11 @@ def _frame_stack_class():
                 for k in mine: del graph[k]                   # the blocks are not read at all
             return graph
         def __dask_postcompute__(self): return _join_blocks, da.Array.__dask_postcompute__(self)
+        def read_block(self, i:int, out:np.ndarray=None)->np.ndarray:
+            "Block `i`, read in this thread into the first frames of `out` (memory a caller reuses) or a new array."
+            a = int(sum(self.chunks[0][:i])); n = self.chunks[0][i]
+            if self._frame_source is None: return np.asarray(self.blocks[i].compute(scheduler='synchronous'))
+            return read_frames(self._frame_source, a, a + n, out=None if out is None else out[:n], workers=1, block=max(n, 1))
     FrameStack.__module__ = __name__
     return _FRAME_STACK.setdefault('cls', FrameStack)
 
