@@ -171,7 +171,8 @@ class Follow:
 
     def __iter__(self): return self
     def __next__(self):
-        try: return next(self._gen)
+        try:
+            with QuietGc(): return next(self._gen)
         except StopIteration: raise
         except KeyboardInterrupt: self.stopped = self.stopped or 'interrupted'; raise
         except BaseException as e: self.stopped = self.stopped or f'stopped: {type(e).__name__}: {e}'; raise
@@ -340,24 +341,17 @@ Follow._restart, Follow._note, Follow._finish = _restart, _note, _finish
 
 # %% ../nbs/15_live.ipynb #9c0a1f02
 class QuietGc:
-    "Full garbage collections kept short: the objects alive at `freeze` left out of them until `release` (`gc.freeze`)."
-    def __init__(self): self.frozen = False
-    def freeze(self):
-        "Leave the objects alive now out of full collections (once; not while collection is disabled)."
-        if not self.frozen and gc.isenabled(): gc.freeze(); self.frozen = True
-    def release(self):
-        "Hand them back to the collector."
+    "A context in which full garbage collections skip the objects alive on entering it (`gc.freeze`), handed back on leaving."
+    def __enter__(self):
+        self.frozen = gc.isenabled() and gc.get_freeze_count() == 0       # not over someone else's freeze
+        if self.frozen: gc.freeze()
+        return self
+    def __exit__(self, *exc):
         if self.frozen: gc.unfreeze(); self.frozen = False
 
 # %% ../nbs/15_live.ipynb #3f8faa2d
 def _run(self:Follow):
     "The following itself (a generator): settings, new rows, maps, until the scan is complete or idle."
-    gcq = QuietGc()
-    try: yield from self._loop(gcq)
-    finally: gcq.release()
-
-def _loop(self:Follow, gcq:QuietGc):
-    "`_run`'s loop; after the first result, the objects of the start-up are left out of full collections (`gcq`)."
     from nx5d.rsm import SettingsError
     clock, scan, maps = time.monotonic, self.scan, None
     last = tick = clock()
@@ -379,7 +373,6 @@ def _loop(self:Follow, gcq:QuietGc):
             except _Regrid as r: maps = self._restart(_Maps(maps.settings, maps.fingerprint, r.grid, maps.planned), maps.rows + k, r.why)
             last = clock()
             yield self._emit(maps)
-            gcq.freeze()
         if got.complete: yield from self._finish(maps, 'complete'); return
         if k >= self.limit: continue
         if clock() - last > self.idle: yield from self._finish(maps, 'idle'); return
@@ -388,7 +381,7 @@ def _loop(self:Follow, gcq:QuietGc):
         if tick < now: tick = now
         time.sleep(tick - now)
 
-Follow._run, Follow._loop = _run, _loop
+Follow._run = _run
 
 def follow(scan, # a scan whose format implements `follow_rows`
            poll:float=1.0, # seconds from one look at the files to the next

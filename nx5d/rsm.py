@@ -923,15 +923,15 @@ def binned_values(geo:RsmGeometry, # the cook's geometry (binning, mask, flat)
 # %% ../nbs/08_rsm.ipynb #4531636e
 def kernel_ready(F:np.ndarray # frames, flattened: (frames, pixels)
                 )->bool:
-    "Whether the kernel takes frames `F` as they are: C-contiguous, of a native integer or float type."
-    return F.flags.c_contiguous and F.dtype.kind in 'iuf' and F.dtype != np.float16 and F.dtype.isnative
+    "Whether the kernel takes frames `F` as they are: C-contiguous, of a native integer (not uint64: its sums would not fit int64) or float type."
+    return F.flags.c_contiguous and F.dtype.kind in 'iuf' and F.dtype not in (np.float16, np.uint64) and F.dtype.isnative
 
 def kernel_frames(F:np.ndarray # frames: (frames, rows, columns) or (frames, pixels)
                  )->np.ndarray:
     "Frames as the kernel takes them: C-contiguous (frames, pixels) of a native integer or float type (others as float64)."
     F = np.asarray(F).reshape(len(F), -1)
     if kernel_ready(F): return F
-    return np.ascontiguousarray(F, np.float64 if F.dtype.kind not in 'iuf' or F.dtype == np.float16 else F.dtype.newbyteorder('='))
+    return np.ascontiguousarray(F, np.float64 if F.dtype.kind not in 'iuf' or F.dtype in (np.float16, np.uint64) else F.dtype.newbyteorder('='))
 
 class Scratch:
     "Arrays a task reuses from one product to the next, so their memory is allocated and touched once."
@@ -962,8 +962,8 @@ def frames_product(geo:RsmGeometry, # the cook's geometry (binning, mask, flat, 
     if F.ndim != 2 or F.shape[1] != geo.detector.shape[0] * W or not kernel_ready(F):
         raise ValueError(f'frames of shape {F.shape} ({F.dtype}): the kernel takes (frames, {geo.detector.shape[0]} × {W} pixels), C-contiguous, native integers or floats (see `kernel_frames`)')
     fr = np.asarray(fr, np.int64)
-    if sum(sizes) != len(fr) or (len(fr) and (fr.min() < 0 or fr.max() >= len(F))):
-        raise ValueError(f'groups of {sum(sizes)} frames in all, for {len(fr)} frame indices (of {len(F)} frames): they must agree and index the frames')
+    if sum(sizes) != len(fr) or min(sizes, default=1) < 1 or (len(fr) and (fr.min() < 0 or fr.max() >= len(F))):
+        raise ValueError(f'groups of {list(sizes)} frames, for {len(fr)} frame indices (of {len(F)} frames): groups must not be empty, and they must agree and index the frames')
     nb = geo.shape[0] * geo.shape[1]
     if (scales is not None and len(scales) != len(fr)) or m.P.shape[0] != nb or (c is not None and np.size(c) != nb):
         raise ValueError(f'{len(fr)} frames, {"no" if scales is None else len(scales)} scales, a mapping of {m.P.shape[0]} pixels and '
@@ -1129,6 +1129,10 @@ def joined(ends:np.ndarray, # where the blocks end (cumulative)
     if len(ends) and cut[-1] != ends[-1]: cut.append(int(ends[-1]))
     return np.array(cut[1:], np.int64)
 
+def _task_frames(frames)->int:
+    "Frames a task of dask blocks gathers at least: 256, or fewer so that they take at most 128 MB (large detectors)."
+    return max(1, min(256, (128 << 20) // max(1, int(np.prod(frames.shape[1:])) * frames.dtype.itemsize)))
+
 # %% ../nbs/08_rsm.ipynb #bb693a37
 @patch
 def _run(self:RsmAccumulator, frames, aid, asets, mi, sk, keep, workers, progress, chunk):
@@ -1138,7 +1142,7 @@ def _run(self:RsmAccumulator, frames, aid, asets, mi, sk, keep, workers, progres
     if chunk is None:                                     # tasks cost, so two per thread; xrayutilities' way holds a chunk as floats
         chunk = 256 if self.settings.gridder == 'xrayutilities' else max(256, -(-k // (2 * (workers or _default_workers()))))
     if chunks or self.settings.gridder == 'xrayutilities':      # consecutive frames
-        ends = joined(np.cumsum(chunks[0]), 256) if chunks else np.arange(chunk, k + chunk, chunk).clip(max=k)
+        ends = joined(np.cumsum(chunks[0]), _task_frames(frames)) if chunks else np.arange(chunk, k + chunk, chunk).clip(max=k)
         tasks = [np.arange(a, b) for a, b in zip(np.r_[0, ends[:-1]], ends) if b > a]
     else:                                                 # frames of one angle set and map meet in one task
         order = np.lexsort((mi, aid))
