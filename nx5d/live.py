@@ -9,7 +9,7 @@ __all__ = ['LiveRows', 'Plan', 'planned_scan', 'plan_dataset', 'angle_sets', 'gr
            'write_nexus_live']
 
 # %% ../nbs/15_live.ipynb #649d69d4
-import os, re, io, gc, sys, time, json, warnings, argparse, traceback
+import os, re, io, gc, sys, time, json, weakref, warnings, argparse, traceback
 from collections import deque
 from dataclasses import replace
 from typing import NamedTuple
@@ -167,20 +167,23 @@ class Follow:
         self.waited = deque(maxlen=50)   # the last notes of frames waited for (each once)
         self.total = self.waiting = self.ended = self.stopped = self.result = None
         self.plot = None if plot is False or plot is None else LivePlot(None if plot is True else plot)
-        self._maps, self._told, self._refused, self._gen = None, set(), set(), self._run()
+        self._maps, self._told, self._refused, self._quiet = None, set(), set(), QuietGc()
+        weakref.finalize(self, self._quiet.release)                  # dropped half-way: the start-up's objects handed back
+        self._gen = Follow._run(weakref.proxy(self))                  # no cycle: a dropped follower is freed at once
 
     def __iter__(self): return self
     def __next__(self):
-        try:
-            with QuietGc(): return next(self._gen)
-        except StopIteration: raise
-        except KeyboardInterrupt: self.stopped = self.stopped or 'interrupted'; raise
-        except BaseException as e: self.stopped = self.stopped or f'stopped: {type(e).__name__}: {e}'; raise
+        try: out = next(self._gen)
+        except StopIteration: self._quiet.release(); raise
+        except KeyboardInterrupt: self._quiet.release(); self.stopped = self.stopped or 'interrupted'; raise
+        except BaseException as e: self._quiet.release(); self.stopped = self.stopped or f'stopped: {type(e).__name__}: {e}'; raise
+        self._quiet.freeze()                                           # after the first result: the start-up's objects too
+        return out
 
     def close(self):
         "Stop following."
         if not self.ended: self.stopped = self.stopped or 'stopped: closed'
-        self._gen.close()
+        self._gen.close(); self._quiet.release()
 
     def run(self):
         "Follow to the end (the figure, if any, shows the progress); returns the last result."
@@ -341,13 +344,15 @@ Follow._restart, Follow._note, Follow._finish = _restart, _note, _finish
 
 # %% ../nbs/15_live.ipynb #9c0a1f02
 class QuietGc:
-    "A context in which full garbage collections skip the objects alive on entering it (`gc.freeze`), handed back on leaving."
-    def __enter__(self):
-        self.frozen = gc.isenabled() and gc.get_freeze_count() == 0       # not over someone else's freeze
-        if self.frozen: gc.freeze()
-        return self
-    def __exit__(self, *exc):
-        if self.frozen: gc.unfreeze(); self.frozen = False
+    "Full garbage collections kept short: the objects alive at `freeze` left out of them (`gc.freeze`) until `release`."
+    def __init__(self): self.frozen = False
+    def freeze(self):
+        "Leave the objects alive now out of full collections (once; not while collection is off or others froze objects)."
+        if self.frozen or not gc.isenabled() or gc.get_freeze_count(): return
+        self.frozen = True; gc.freeze()
+    def release(self):
+        "Hand them back to the collector."
+        if self.frozen: self.frozen = False; gc.unfreeze()
 
 # %% ../nbs/15_live.ipynb #3f8faa2d
 def _run(self:Follow):

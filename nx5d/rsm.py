@@ -931,7 +931,8 @@ def kernel_frames(F:np.ndarray # frames: (frames, rows, columns) or (frames, pix
     "Frames as the kernel takes them: C-contiguous (frames, pixels) of a native integer or float type (others as float64)."
     F = np.asarray(F).reshape(len(F), -1)
     if kernel_ready(F): return F
-    return np.ascontiguousarray(F, np.float64 if F.dtype.kind not in 'iuf' or F.dtype in (np.float16, np.uint64) else F.dtype.newbyteorder('='))
+    d = F.dtype.newbyteorder('=') if F.dtype.kind in 'iuf' else F.dtype
+    return np.ascontiguousarray(F, np.float64 if d.kind not in 'iuf' or d in (np.float16, np.uint64) else d)
 
 class Scratch:
     "Arrays a task reuses from one product to the next, so their memory is allocated and touched once."
@@ -1130,7 +1131,7 @@ def joined(ends:np.ndarray, # where the blocks end (cumulative)
     return np.array(cut[1:], np.int64)
 
 def _task_frames(frames)->int:
-    "Frames a task of dask blocks gathers at least: 256, or fewer so that they take at most 128 MB (large detectors)."
+    "Frames a task of dask blocks gathers at least: 256, or fewer for a large detector, so that they take about 128 MB (up to a block more)."
     return max(1, min(256, (128 << 20) // max(1, int(np.prod(frames.shape[1:])) * frames.dtype.itemsize)))
 
 # %% ../nbs/08_rsm.ipynb #bb693a37
