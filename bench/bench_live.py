@@ -126,7 +126,7 @@ def main():
         import gc
         gc.collect(); t = time.perf_counter(); gc.collect(); pause = time.perf_counter() - t
         print(f'a full garbage collection in this process, after its imports: {1e3 * pause:.0f} ms over {len(gc.get_objects())} objects '
-              f'(following leaves the objects alive before each step out of them: nx5d.live.QuietGc)', flush=True)
+              f'(following leaves the objects alive at its first result out of them: nx5d.live.QuietGc)', flush=True)
         w = writer(src, live / SCAN, a.rate, a.frames, log)
         with warnings.catch_warnings():
             warnings.simplefilter('ignore')
