@@ -7,7 +7,7 @@ __all__ = ['NEXUS_RSM_CANDIDATES', 'NexusFormatError', 'parse_title', 'nx_class'
            'open_nexus', 'open_error', 'peek_nexus', 'Item', 'datasets_below', 'external_document', 'NexusMissingFile',
            'open_dataset', 'entry_group', 'member', 'find_count_time', 'default_plot', 'entry_scalars',
            'complete_points', 'scan_roles', 'read_entry', 'summarize_entry', 'summarize_entries', 'looks_like_nexus',
-           'dataset_shapes', 'NexusScan', 'NexusProposal', 'NexusRepository', 'follow_reads']
+           'dataset_states', 'NexusScan', 'NexusProposal', 'NexusRepository', 'follow_reads']
 
 # %% ../nbs/11_nexus.ipynb #a17cfcdb
 import re, itertools, posixpath, warnings, contextlib
@@ -327,6 +327,19 @@ def _measurement(g, where):
     return [it for it in items if it.kind != 'missing']
 
 # %% ../nbs/11_nexus.ipynb #5f6dec04
+def _frames_written(a, # the frames' dataset (points first)
+                    start:int, upto:int # the rows to look at
+                   )->int:
+    "The first row in `start..upto` whose frame HDF5 has not stored yet (its chunk not allocated), else `upto`."
+    look = getattr(a.id, 'get_chunk_info_by_coord', None)           # h5py >= 3.0 with HDF5 >= 1.10.5
+    if a.chunks is None or look is None or a.ndim < 2: return upto  # contiguous or virtual: cannot tell
+    step, rest = a.chunks[0], (0,) * (a.ndim - 1)
+    for i in range(start - start % step, upto, step):
+        try: at = look((i, *rest)).byte_offset
+        except (RuntimeError, ValueError, OSError): return upto     # a layout that does not say
+        if at is None: return max(i, start)
+    return upto
+
 def read_entry(store:FileSystem, # storage of the document
                doc:str, # the document's path
                entry:str, # the entry's path in it
@@ -353,6 +366,8 @@ def read_entry(store:FileSystem, # storage of the document
         if n == 0: return xr.Dataset(attrs=attrs)
         motors, frames = scan_roles(g, title, {k: a.shape for k, (_, a, _) in arrays.items()},
                                     {k: it.path for k, (_, _, it) in arrays.items()}, detector, where)
+        ready = n if frames is None or 'end_time' in attrs else _frames_written(arrays[frames][1], 0, n)
+        if ready < n: warnings.warn(f'{where}: frame {ready} of {frames} is not written yet (its slot is): loading {ready} points'); n = ready
         ds = xr.Dataset(attrs={**attrs, 'scanned_motors': motors, **({'detector': frames} if frames else {})})
         for k, (d, a, it) in arrays.items():
             try: data = _read_1d(a, n) if a.ndim == 1 else as_dask(a, store.scheme, d, options or {}, chunk_bytes)[:n]
@@ -401,17 +416,18 @@ def looks_like_nexus(root, # an open HDF5 file
     return any(isinstance(root.get(k, getlink=True), h5py.HardLink) and nx_class(root[k]) == 'NXentry' for k in names)
 
 # %% ../nbs/11_nexus.ipynb #8f1a8e7d
-def _shape_of(g, name):
-    try: return getattr(g.get(name), 'shape', None)
-    except (KeyError, OSError): return 'unreadable'      # an external file not written yet
+def _stored(g, it):
+    "(shape, bytes stored) of dataset `it` below `g` (one in another file opened through its link), or 'unreadable'."
+    try:
+        d = it.obj if it.kind == 'dataset' else g.get(it.rel)
+        return (d.shape, d.id.get_storage_size()) if isinstance(d, h5py.Dataset) else None
+    except (KeyError, OSError, RuntimeError): return 'unreadable'   # an external file not written yet
 
-def dataset_shapes(g # an HDF5 group, or None
+def dataset_states(g # an HDF5 group, or None
                   )->tuple:
-    "(path, shape) of every link below group `g` (datasets in other files too), or ('missing',): what grows while an entry is written."
+    "(path, (shape, bytes stored)) of every dataset below group `g` (those in other files too), or ('missing',): what changes while an entry is written — a frame landing in a slot made before it included."
     if g is None: return ('missing',)
-    out = []
-    g.visititems_links(lambda name, link: out.append((name, _shape_of(g, name))))
-    return tuple(out)
+    return tuple((it.rel, _stored(g, it)) for it in datasets_below(g))
 
 NEXUS_RSM_CANDIDATES = {'sample_angle': ['th', 'theta', 'omega', 'om', 'eta'],
                         'detector_angle': ['tth', 'twotheta', 'two_theta', 'delta', 'del', 'tt'],
@@ -433,14 +449,14 @@ class NexusScan(RsmScan, DataScanBase):
         return read_entry(self.proposal.storage, doc, entry, self.repo.options, self.detector, self.lazy_chunk_bytes)
 
     def raw_token(self):
-        "While the entry has no `end_time`, the shapes of its datasets (a grown entry is read again; another scan growing the file is not this one); None once it has one."
+        "While the entry has no `end_time`, the shapes and stored sizes of its datasets (a grown entry is read again; another scan growing the file is not this one); None once it has one."
         if self.__dict__.get('_nexus_ended'): return None
         doc, entry = self.location()
         try:
             with peek_nexus(self.proposal.storage, doc) as root:
                 g = root.get(entry)
                 ended = g is not None and 'end_time' in g
-                if not ended: return dataset_shapes(g)
+                if not ended: return dataset_states(g)
         except Exception: return None                   # unreadable now: reading it says why
         self._nexus_ended = True
         return None
@@ -543,19 +559,6 @@ def _open_live(store, doc):
 
 def _rows_of(a, start, k, strings):
     return np.asarray(a.asstr()[start:start + k], dtype=str) if strings else a[start:start + k]
-
-def _frames_written(a, # the frames' dataset (points first)
-                    start:int, upto:int # the rows to look at
-                   )->int:
-    "The first row in `start..upto` whose frame HDF5 has not stored yet (its chunk not allocated), else `upto`."
-    look = getattr(a.id, 'get_chunk_info_by_coord', None)           # h5py >= 3.0 with HDF5 >= 1.10.5
-    if a.chunks is None or look is None or a.ndim < 2: return upto  # contiguous or virtual: cannot tell
-    step, rest = a.chunks[0], (0,) * (a.ndim - 1)
-    for i in range(start - start % step, upto, step):
-        try: at = look((i, *rest)).byte_offset
-        except (RuntimeError, ValueError, OSError): return upto     # a layout that does not say
-        if at is None: return max(i, start)
-    return upto
 
 def _nexus_follow_rows(self:NexusScan, start:int, # the first point wanted
                        state:dict, # the follower's bookkeeping for this scan

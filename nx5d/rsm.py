@@ -489,11 +489,6 @@ class PixelMapping:
         self._norms, self._lock = OrderedDict(), threading.Lock()
 
     @property
-    def M(self):
-        "The matrix by bin: (rows × pixels), a CSC view of `P`."
-        return self.P.T
-
-    @property
     def nbytes(self)->int:
         "Memory held: the matrix and the row sums of a few validity patterns."
         P = self.P
@@ -972,7 +967,7 @@ def frames_product(geo:RsmGeometry, # the cook's geometry (binning, mask, flat, 
     weighted = scales is not None
     R = max(1, min(geo.shape[0], 8192 // (r * W)))
     exact = F.dtype.kind in 'iu' and not weighted and geo.inv_flat is None      # integer sums, exact
-    S = sc.get('S', G * R * r * W, np.int64 if exact else np.float64).reshape(G, -1)
+    S = sc.get('S', (1 if exact and r <= 2 else G) * R * r * W, np.int64 if exact else np.float64).reshape(-1, R * r * W)   # exact: one row, int_blocks' buffer
     Y = sc.get('Y', m.P.shape[1] * G, np.float64).reshape(-1, G); Y[:] = 0.0
     B = sc.get('B', G * R * geo.shape[1], np.float64).reshape(G, -1)
     bad, found, e = sc.get('bad', F.shape[1], np.uint8, zero=True), sc.get('found', F.shape[1] + 1, np.int64), np.zeros(0)
@@ -1153,13 +1148,14 @@ def _run(self:RsmAccumulator, frames, aid, asets, mi, sk, keep, workers, progres
             if st - bounds[-1] >= chunk: bounds.append(int(st))
         tasks = [order[a:b] for a, b in zip(bounds, bounds[1:] + [k])]
     sums = chunk_sums_xu if self.settings.gridder == 'xrayutilities' else chunk_sums
-    bufs = {}
+    bufs, blocks = {}, (np.cumsum(chunks[0]) if chunks else None)
     def read(idx):
         "The dask blocks of frames `idx` (one task's), read into this thread's memory for them."
         buf = bufs.get(threading.get_ident())
         if buf is None: buf = bufs[threading.get_ident()] = np.empty((max(len(t) for t in tasks), *frames.shape[1:]), frames.dtype)
-        blocks, n = np.cumsum(chunks[0]), 0
-        for b in range(int(np.searchsorted(blocks, idx[0], 'right')), int(np.searchsorted(blocks, idx[-1], 'right')) + 1):
+        b0, b1, n = int(np.searchsorted(blocks, idx[0], 'right')), int(np.searchsorted(blocks, idx[-1], 'right')), 0
+        if b0 == b1 and not callable(getattr(frames, 'read_block', None)): return dask_block(frames, b0)   # one block: as it is
+        for b in range(b0, b1 + 1):
             got = dask_block(frames, b, buf[n:])
             if not np.shares_memory(got, buf): buf[n:n + len(got)] = got
             n += len(got)

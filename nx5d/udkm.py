@@ -539,15 +539,21 @@ class UdkmDataScan(RsmScan, DataScanBase):
         return self.folder.url()
     def _get_summary(self): return scan_summary(self.folder)
     def raw_token(self):
-        "The manifest's size and time, and (with `partial`) the frames read last and the state of the first one not read: a grown scan is read again."
+        "The manifest's size and time, and (with `partial`) a count of changes of the first frame not read: a grown scan is read again."
         folder = self.folder
         m = folder_file_state(folder, 'manifest.dat')
         if not self.partial: return m
-        n = self.__dict__.get('_udkm_loaded')           # looked at now, not after loading: a frame landing meanwhile is seen next time
-        return m, n, None if n is None else folder_file_state(folder, FRAME_NAME.format(n))
+        i, seen, gen = self.__dict__.get('_udkm_next', (None, None, 0))
+        now = None if i is None else folder_file_state(folder, FRAME_NAME.format(i))
+        if now != seen: gen += 1; self.__dict__['_udkm_next'] = (i, now, gen)
+        return m, gen
     def _get_raw(self):
         ds = fs_load_data(self.folder, partial=self.partial)
-        if self.partial: self.__dict__['_udkm_loaded'] = ds.sizes['index']
+        if self.partial:                                 # the first frame not read: there already means it landed during the read
+            n = ds.sizes['index']; after = folder_file_state(self.folder, FRAME_NAME.format(n))
+            i, seen, gen = self.__dict__.get('_udkm_next', (None, None, 0))
+            if after is not None and (n, after) != (i, seen): gen += 1      # read once more (once: not while it stays as it is)
+            self.__dict__['_udkm_next'] = (n, after, gen)
         return ds
     def settings_of(self, spice:dict # the scan's spice view
                    ):
