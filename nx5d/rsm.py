@@ -1151,10 +1151,10 @@ def _run(self:RsmAccumulator, frames, aid, asets, mi, sk, keep, workers, progres
     bufs, blocks = {}, (np.cumsum(chunks[0]) if chunks else None)
     def read(idx):
         "The dask blocks of frames `idx` (one task's), read into this thread's memory for them."
-        buf = bufs.get(threading.get_ident())
-        if buf is None: buf = bufs[threading.get_ident()] = np.empty((max(len(t) for t in tasks), *frames.shape[1:]), frames.dtype)
         b0, b1, n = int(np.searchsorted(blocks, idx[0], 'right')), int(np.searchsorted(blocks, idx[-1], 'right')), 0
         if b0 == b1 and not callable(getattr(frames, 'read_block', None)): return dask_block(frames, b0)   # one block: as it is
+        buf = bufs.get(threading.get_ident())
+        if buf is None: buf = bufs[threading.get_ident()] = np.empty((max(len(t) for t in tasks), *frames.shape[1:]), frames.dtype)
         for b in range(b0, b1 + 1):
             got = dask_block(frames, b, buf[n:])
             if not np.shares_memory(got, buf): buf[n:n + len(got)] = got
