@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['jit', 'flag_invalid', 'add_rows', 'bin_rows', 'int_blocks', 'odd_blocks', 'redo_block', 'lit_blocks', 'pick_blocks',
-           'frames_kernel', 'add_columns']
+           'frames_kernel', 'add_columns', 'map_values']
 
 # %% ../nbs/08a_kernel.ipynb #e68429ed
 import numpy as np
@@ -284,4 +284,18 @@ def add_columns(Y, D, gmap, rows):
     for q in range(Y.shape[0]):
         b = rows[q] if len(rows) else q
         for g in range(Y.shape[1]): D[gmap[g], b] += Y[q, g]
+
+
+# %% ../nbs/08a_kernel.ipynb #b1d0e5a2
+@jit
+def map_values(data, norm, q, e):
+    "q = data / norm[0] and e = √(max(q, 0)·norm[1]) / norm[0] where norm[2] > 0, else NaN; whether any bin is filled."
+    filled = False
+    for b in range(len(data)):
+        if norm[2, b] > 0:
+            w = norm[0, b]
+            x = data[b] / w
+            q[b], e[b], filled = x, np.sqrt((0.0 if x < 0 else x) * norm[1, b]) / w, True
+        else: q[b], e[b] = np.nan, np.nan
+    return filled
 

@@ -951,7 +951,8 @@ def frames_product(geo:RsmGeometry, # the cook's geometry (binning, mask, flat, 
                    c:np.ndarray, # correction per (binned) pixel, or None
                    m:PixelMapping, # the angle set's mapping
                    scale:float=1.0, # a factor for all
-                   scratch:Scratch=None # arrays to reuse (the result is then a view, good until the next call)
+                   scratch:Scratch=None, # arrays to reuse (the result is then a view, good until the next call)
+                   out:np.ndarray=None # (rows of `m`, groups) float64 (a view will do): the products are added into it, and it is Y
                   )->tuple:
     "(Y: (rows of `m`, groups), raw pixels found invalid): each group's frames, binned, corrected and multiplied by the mapping."
     sc, G, W, r = scratch or Scratch(), len(sizes), geo.detector.shape[1], geo.reduce
@@ -968,7 +969,10 @@ def frames_product(geo:RsmGeometry, # the cook's geometry (binning, mask, flat, 
     R = max(1, min(geo.shape[0], 8192 // (r * W)))
     exact = F.dtype.kind in 'iu' and not weighted and geo.inv_flat is None      # integer sums, exact
     S = sc.get('S', (1 if exact and r <= 2 else G) * R * r * W, np.int64 if exact else np.float64).reshape(-1, R * r * W)   # exact: one row, int_blocks' buffer
-    Y = sc.get('Y', m.P.shape[1] * G, np.float64).reshape(-1, G); Y[:] = 0.0
+    if out is None: Y = sc.get('Y', m.P.shape[1] * G, np.float64).reshape(-1, G); Y[:] = 0.0
+    elif out.shape != (m.P.shape[1], G) or out.dtype != np.float64:
+        raise ValueError(f'out of shape {out.shape} ({out.dtype}): the products of {G} groups need ({m.P.shape[1]}, {G}) float64')
+    else: Y = out
     B = sc.get('B', G * R * geo.shape[1], np.float64).reshape(G, -1)
     bad, found, e = sc.get('bad', F.shape[1], np.uint8, zero=True), sc.get('found', F.shape[1] + 1, np.int64), np.zeros(0)
     found[0] = 0
@@ -993,15 +997,17 @@ def _dead_keys(geo, F, fr, D, dsets)->list:
     return keys
 
 def _product(geo, aset, groups, F, rows, maps, sk, out, scratch, sums, slot):
-    "Up to 16 groups of frames at angle set `aset` (a column each) into the task's maps `sums` (row `slot[map]`), with notes for their weight sums."
+    "Up to 16 groups of frames at angle set `aset` (a column each) into the task's maps `sums` (bins × maps: column `slot[map]`), with notes for their weight sums."
     from nx5d.kernel import add_columns
     m, c = geo.mapping(aset), geo.corrections(aset)
     idx = np.concatenate(groups); fr = rows[idx]
     one = bool((sk[idx] == sk[idx[0]]).all())                   # one scale: sums as they are, scaled once
+    gm = np.array([slot[int(maps[g[0]])] for g in groups])
+    direct = m.rows is None and gm[-1] - gm[0] == len(gm) - 1   # the groups' maps side by side: products added there straight
     Y, D = frames_product(geo, F, fr, [len(g) for g in groups], None if one else sk[idx], c, m,
-                          float(sk[idx[0]]) if one else 1.0, scratch)
+                          float(sk[idx[0]]) if one else 1.0, scratch, sums[:, gm[0]:gm[-1] + 1] if direct else None)
     dk = _dead_keys(geo, F, fr, D, out['dsets'])
-    add_columns(Y, sums, np.array([slot[int(maps[g[0]])] for g in groups]), np.zeros(0, np.int64) if m.rows is None else m.rows)
+    if not direct: add_columns(Y, sums.T, gm, np.zeros(0, np.int64) if m.rows is None else m.rows)
     pos = 0
     for j, g in enumerate(groups):
         mi = int(maps[g[0]])
@@ -1031,12 +1037,13 @@ def chunk_sums(geo:RsmGeometry, # the cook's geometry
     groups = [order[a:b] for a, b in zip(cut[:-1], cut[1:])]             # one angle set and map
     runs = np.flatnonzero(np.r_[True, np.diff([aid[g[0]] for g in groups]) != 0, True])
     present = np.unique(maps).tolist()
-    slot, sums = {mi: j for j, mi in enumerate(present)}, np.zeros((len(present), geo.grid.nbins))
+    slot, sums = {mi: j for j, mi in enumerate(present)}, np.zeros((geo.grid.nbins, len(present)))   # by bin: a product's maps side by side
     try:
         for r0, r1 in zip(runs[:-1], runs[1:]):                           # one angle set: up to 16 groups at once
             for j in range(r0, r1, 16):
                 _product(geo, asets[aid[groups[j][0]]], groups[j:min(j + 16, r1)], F, rows, maps, sk, out, scratch, sums, slot)
     finally: _SPARE.append(scratch)
+    sums = np.ascontiguousarray(sums.T)
     out['data'] = {mi: sums[j] for mi, j in slot.items()}
     return out
 
@@ -1140,9 +1147,12 @@ def _run(self:RsmAccumulator, frames, aid, asets, mi, sk, keep, workers, progres
     if chunks or self.settings.gridder == 'xrayutilities':      # consecutive frames
         ends = joined(np.cumsum(chunks[0]), _task_frames(frames)) if chunks else np.arange(chunk, k + chunk, chunk).clip(max=k)
         tasks = [np.arange(a, b) for a, b in zip(np.r_[0, ends[:-1]], ends) if b > a]
-    else:                                                 # frames of one angle set and map meet in one task
-        order = np.lexsort((mi, aid))
-        starts = np.flatnonzero(np.r_[True, (np.diff(aid[order]) != 0) | (np.diff(mi[order]) != 0)])
+    else:                                                 # a map's frames in one task (its sums stay few), or an angle set's when maps are few
+        bymap = len(np.unique(mi)) >= 2 * (workers or _default_workers())
+        order = np.lexsort((aid, mi) if bymap else (mi, aid))
+        new = np.diff(mi[order]) != 0
+        if not bymap: new |= np.diff(aid[order]) != 0
+        starts = np.flatnonzero(np.r_[True, new])
         bounds = [0]
         for st in starts[1:]:
             if st - bounds[-1] >= chunk: bounds.append(int(st))
@@ -1212,7 +1222,7 @@ def _merge(self:RsmAccumulator, part):
 # %% ../nbs/08_rsm.ipynb #efed59c5
 @patch
 def _flush(self:RsmAccumulator):
-    "Add the noted weight sums to the maps: per map Σ over (angle set, invalid pixels) of counts × row sums — a matrix product."
+    "Add the noted weight sums to the maps: per map Σ over (angle set, invalid pixels) of counts × row sums, made once per distinct counts."
     pairs = list(self._pairs)
     maps = [m for m in self._maps if m.pending]
     if not maps: self._pairs = {}; return
@@ -1225,9 +1235,12 @@ def _flush(self:RsmAccumulator):
         for i, ms in enumerate(maps):
             for p, (cnt, ssum) in ms.pending.items():
                 if p in col: n[:, i, col[p]] = cnt, ssum
-        Rs = np.stack([R[p] for p in dense])
-        for i, ms in enumerate(maps):
-            ms.norm[0] += n[0, i] @ Rs[:, 0]; ms.norm[1] += n[1, i] @ Rs[:, 1]; ms.norm[2] += n[0, i] @ Rs[:, 2]
+        Rs, made = np.stack([R[p] for p in dense]), {}
+        for i, ms in enumerate(maps):                     # maps of a regular scan share their counts (and scale sums)
+            k0, k1 = (0, n[0, i].tobytes()), (1, n[1, i].tobytes())
+            if k0 not in made: made[k0] = n[0, i] @ Rs[:, 0], n[0, i] @ Rs[:, 2]
+            if k1 not in made: made[k1] = n[1, i] @ Rs[:, 1]
+            ms.norm[0] += made[k0][0]; ms.norm[1] += made[k1]; ms.norm[2] += made[k0][1]
     for ms in maps:
         for p, (cnt, ssum) in ms.pending.items():
             if maps_of[p].rows is not None: maps_of[p].add_to(ms.norm, R[p] * np.array([cnt, ssum, cnt])[:, None])
@@ -1328,12 +1341,23 @@ def _warn_empty(geo:RsmGeometry, n:int):
 def _values(self:RsmAccumulator, i:int # a map's index
            )->tuple:
     "(qdata, qdata_err, whether a bin is filled) of map `i`, kept until its sums change: a followed scan changes a few maps per result."
+    from nx5d.kernel import map_values
     m = self._maps[i]
     if m.shown is None or m.shown[0] != m.version:
-        ok = m.norm[2] > 0; w = np.where(ok, m.norm[0], 1.0)
-        q = np.where(ok, m.data / w, np.nan)
-        m.shown = (m.version, q, np.where(ok, np.sqrt(np.clip(q, 0, None) * m.norm[1]) / w, np.nan), bool(ok.any()))
+        q, e = np.empty(self.grid.nbins), np.empty(self.grid.nbins)
+        m.shown = (m.version, q, e, map_values(m.data, m.norm, q, e))
     return m.shown[1:]
+
+@patch
+def _show(self:RsmAccumulator, i:int, # a map's index
+          q:np.ndarray, e:np.ndarray # where its qdata and qdata_err go
+         )->bool:
+    "Write map `i`'s values into `q` and `e`; whether a bin is filled. The first time straight (a cook shows its maps once), then through `_values`."
+    m = self._maps[i]
+    if m.shown is not None: v = self._values(i); q[:], e[:] = v[0], v[1]; return v[2]
+    from nx5d.kernel import map_values
+    m.shown = (-1, None, None, None)                      # shown once: a second showing keeps its values
+    return map_values(m.data, m.norm, q, e)
 
 
 # %% ../nbs/08_rsm.ipynb #c6078ccc
@@ -1344,9 +1368,8 @@ def result(self:RsmAccumulator):
     self._flush()
     g, s = self.grid, self.settings
     labels = sorted(self._index) if self.maps_name is not None else [None]
-    none = (np.full(g.nbins, np.nan), np.full(g.nbins, np.nan), False)
-    vals = [self._values(self._index[l]) if l in self._index else none for l in labels]
-    q, err = np.stack([v[0] for v in vals]), np.stack([v[1] for v in vals])
+    q, err = np.full((len(labels), g.nbins), np.nan), np.full((len(labels), g.nbins), np.nan)
+    filled = [self._show(self._index[l], q[j], err[j]) if l in self._index else False for j, l in enumerate(labels)]
     one = self.maps_name is None
     dims = g.names if one else (self.maps_name, *g.names)
     shape = (len(labels), *g.sizes)
@@ -1362,7 +1385,7 @@ def result(self:RsmAccumulator):
     out.qdata.attrs['long_name'] = label + (f' at {s.monitor} = {self.monitor_ref:.6g}' if self.monitor_ref is not None else '')
     out.qdata_err.attrs['long_name'] = 'Poisson standard error of qdata'
     out.frames.attrs['long_name'] = 'frames added'
-    if frames.sum() > 0 and not any(v[2] for v in vals): _warn_empty(self, int(frames.sum()))
+    if frames.sum() > 0 and not any(filled): _warn_empty(self, int(frames.sum()))
     out.attrs['rsm_settings'] = settings_json(s, g)
     out.attrs['rsm_engine'] = f'nx5d.rsm {ENGINE_VERSION} ' + ('(xrayutilities gridders)' if s.gridder == 'xrayutilities' else f'(sparse {s.gridder})')
     return out
