@@ -13,8 +13,11 @@ Another process measures the scan (`nx5d.live.replay_udkm`: for each frame its m
     process after following (medians of `--repeat` rounds): just decoding the frames (`nx5d.tiff.read_frame` into one
     reused array), loading them (`fs_load_data(lazy=False)`, issue 12's baseline) and cooking the finished scan in
     one go (`scan.cooked`, from the lazy raw; one round). Target: <= 2x decoding.
+(c) steps: for each result after the first, the wall time from the start of the look at the files that found its
+    frames to the result made (median, 95th percentile, max). With `--huge-pages` the follower leaves numpy's requests
+    for transparent huge pages on (`nx5d.live.small_pages` made a no-op), as before it turned them off.
 
-    PYTHONPATH=. python bench/bench_live.py [--data DIR] [--rate 50] [--poll 1.0] [--repeat 3] [--frames N] [--idle S]
+    PYTHONPATH=. python bench/bench_live.py [--data DIR] [--rate 50] [--poll 1.0] [--repeat 3] [--frames N] [--idle S] [--huge-pages]
 
 Without `--data`, the finished scan is generated into a temporary folder (about 40 MB, removed afterwards); with
 `--data DIR` it is generated there once and reused. The machine load (`os.getloadavg`) is printed at the start and
@@ -48,17 +51,30 @@ def phases():
     from nx5d.udkm import UdkmDataScan
     from nx5d import rsm
     spent = {'reading and decoding rows': 0.0, 'adding them to the maps (engine)': 0.0, 'making results': 0.0}
+    marks = {'reading and decoding rows': [], 'making results': []}       # wall clock: (start, end) of each call
     def wrap(owner, name, key):
         fn = getattr(owner, name)
         def timed(*a, **k):
-            c = time.process_time()
+            c, t = time.process_time(), time.perf_counter()
             try: return fn(*a, **k)
-            finally: spent[key] += time.process_time() - c
+            finally:
+                spent[key] += time.process_time() - c
+                if key in marks: marks[key].append((t, time.perf_counter()))
         setattr(owner, name, timed)
     wrap(UdkmDataScan, 'follow_rows', 'reading and decoding rows')
     wrap(rsm.RsmAccumulator, 'add_data', 'adding them to the maps (engine)')
     wrap(rsm.RsmAccumulator, 'result', 'making results')
-    return spent
+    return spent, marks
+
+
+def steps(marks):
+    "Wall seconds from the start of each look that found frames to the result made from them (results after the first)."
+    looks = np.array([t0 for t0, _ in marks['reading and decoding rows']])
+    out = []
+    for t0, t1 in marks['making results'][1:]:
+        before = looks[looks <= t0]
+        if len(before): out.append(t1 - before[-1])
+    return np.array(out)
 
 
 def follow(dst_root, poll, idle):
@@ -111,6 +127,7 @@ def main():
     ap.add_argument('--repeat', type=int, default=3, help='rounds of the baselines (default 3)')
     ap.add_argument('--frames', type=int, default=None, help='measure only this many frames (default all 5,187)')
     ap.add_argument('--idle', type=float, default=None, help='seconds without a frame that end following (default 30; 3 with --frames)')
+    ap.add_argument('--huge-pages', action='store_true', help="leave numpy's requests for transparent huge pages on while following")
     a = ap.parse_args()
     a.idle = a.idle if a.idle is not None else (3.0 if a.frames else 30.0)
     print(f'load at start: {load()} ({os.cpu_count()} cores)', flush=True)
@@ -122,7 +139,11 @@ def main():
         log = tmp / 'landed.json'
         for p in sorted(src.iterdir()): p.read_bytes()                       # warm page cache for the writer
         import nx5d.live, xarray, xrayutilities                              # noqa: F401 (imported before the clock)
-        spent = phases()
+        spent, marks = phases()
+        if a.huge_pages:
+            import contextlib
+            nx5d.live.small_pages = contextlib.nullcontext
+        print('numpy asks for transparent huge pages while following: ' + ('yes (--huge-pages)' if a.huge_pages else 'no (nx5d.live.small_pages)'))
         import gc
         gc.collect(); t = time.perf_counter(); gc.collect(); pause = time.perf_counter() - t
         print(f'a full garbage collection in this process, after its imports: {1e3 * pause:.0f} ms over {len(gc.get_objects())} objects '
@@ -142,6 +163,9 @@ def main():
         print(f'(a) latency frame on disk -> in a result: median {1e3 * np.median(lat):.0f} ms, max {1e3 * lat.max():.0f} ms; '
               f'after the first result: median {1e3 * np.median(later):.0f} ms, 95th percentile '
               f'{1e3 * np.percentile(later, 95):.0f} ms, max {1e3 * later.max():.0f} ms (target <= {1e3 * a.poll + 100:.0f} ms)')
+        st = 1e3 * steps(marks)
+        if len(st): print(f'(c) steps, look to result: median {np.median(st):.0f} ms, 95th percentile {np.percentile(st, 95):.0f} ms, '
+                          f'max {st.max():.0f} ms over {len(st)} results after the first')
         per = {k: v / f.frames for k, v in spent.items()}
         base = baselines(live / SCAN, prop, f.frames, a.repeat)
         dec = base['decoding'][0]

@@ -1368,8 +1368,10 @@ def result(self:RsmAccumulator):
     self._flush()
     g, s = self.grid, self.settings
     labels = sorted(self._index) if self.maps_name is not None else [None]
-    q, err = np.full((len(labels), g.nbins), np.nan), np.full((len(labels), g.nbins), np.nan)
-    filled = [self._show(self._index[l], q[j], err[j]) if l in self._index else False for j, l in enumerate(labels)]
+    q, err, filled = np.empty((len(labels), g.nbins)), np.empty((len(labels), g.nbins)), []
+    for j, l in enumerate(labels):                        # each row written once: a map's values, or NaN for a label without one
+        if l in self._index: filled.append(self._show(self._index[l], q[j], err[j]))
+        else: q[j] = err[j] = np.nan
     one = self.maps_name is None
     dims = g.names if one else (self.maps_name, *g.names)
     shape = (len(labels), *g.sizes)
