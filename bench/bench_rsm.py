@@ -143,7 +143,7 @@ def first_kernel_call():
     F, P = np.zeros((2, 64), np.int32), sp.csr_matrix(np.ones((16, 3)))
     frames_kernel(F, 8, 2, np.array([0, 1]), np.array([0, 2]), np.ones(2), False, True, 1.0, np.empty((1, 64), np.int64),
                   np.empty((1, 16)), np.full(16, 4), np.zeros(4, np.uint8), np.zeros(64, np.uint8), True, np.zeros(0), np.zeros(0),
-                  P.indptr, P.indices, P.data, np.zeros((3, 1)), np.zeros(64, np.uint8), np.zeros(65, np.int64))
+                  P.indptr, P.indices, P.data, np.zeros((3, 1)), 0, np.zeros(64, np.uint8), np.zeros(65, np.int64))
 
 
 def child(mode, scan, reduce):

@@ -238,8 +238,8 @@ def pick_blocks(nstat, b0, r, W, rows, bad, lit, odd, idx, clean):
 
 # %% ../nbs/08a_kernel.ipynb #e660beb0
 @jit
-def frames_kernel(F, W, r, fr, starts, wf, weighted, exact, scale, S, B, nstat, odd_rows, masked, neg, fl, c, indptr, indices, weights, Y, bad, found):
-    "Frames `F[fr]` in groups (`starts`), binned r×r, times `scale` and the mapping by pixel, added into `Y` (bins × groups); invalid raw pixels flagged in `bad` and listed in `found` (`found[0]`: how many)."
+def frames_kernel(F, W, r, fr, starts, wf, weighted, exact, scale, S, B, nstat, odd_rows, masked, neg, fl, c, indptr, indices, weights, Y, y0, bad, found):
+    "Frames `F[fr]` in groups (`starts`), binned r×r, times `scale` and the mapping by pixel, added into columns y0 … of `Y` (bins × columns); invalid raw pixels flagged in `bad` and listed in `found` (`found[0]`: how many)."
     G, H = len(starts) - 1, F.shape[1] // W
     h, w, rr = H // r, W // r, r * r
     R = S.shape[1] // (r * W)                                # rows of blocks per strip (`S`: a strip's raw sums per group)
@@ -273,7 +273,7 @@ def frames_kernel(F, W, r, fr, starts, wf, weighted, exact, scale, S, B, nstat, 
             cp = (c[p] if usec else 1.0) * f                 # 3. into its bins
             for j in range(indptr[p], indptr[p + 1]):
                 qq, u = indices[j], weights[j] * cp
-                for g in range(G): Y[qq, g] += u * X[g]
+                for g in range(G): Y[qq, y0 + g] += u * X[g]
     return nb
 
 

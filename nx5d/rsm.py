@@ -952,7 +952,8 @@ def frames_product(geo:RsmGeometry, # the cook's geometry (binning, mask, flat, 
                    m:PixelMapping, # the angle set's mapping
                    scale:float=1.0, # a factor for all
                    scratch:Scratch=None, # arrays to reuse (the result is then a view, good until the next call)
-                   out:np.ndarray=None # (rows of `m`, groups) float64 (a view will do): the products are added into it, and it is Y
+                   out:np.ndarray=None, # C-contiguous float64 (rows of `m`, at least col + groups): the products are added into it
+                   col:int=0 # the first column of `out` they go to (one column per group)
                   )->tuple:
     "(Y: (rows of `m`, groups), raw pixels found invalid): each group's frames, binned, corrected and multiplied by the mapping."
     sc, G, W, r = scratch or Scratch(), len(sizes), geo.detector.shape[1], geo.reduce
@@ -969,9 +970,10 @@ def frames_product(geo:RsmGeometry, # the cook's geometry (binning, mask, flat, 
     R = max(1, min(geo.shape[0], 8192 // (r * W)))
     exact = F.dtype.kind in 'iu' and not weighted and geo.inv_flat is None      # integer sums, exact
     S = sc.get('S', (1 if exact and r <= 2 else G) * R * r * W, np.int64 if exact else np.float64).reshape(-1, R * r * W)   # exact: one row, int_blocks' buffer
-    if out is None: Y = sc.get('Y', m.P.shape[1] * G, np.float64).reshape(-1, G); Y[:] = 0.0
-    elif out.shape != (m.P.shape[1], G) or out.dtype != np.float64:
-        raise ValueError(f'out of shape {out.shape} ({out.dtype}): the products of {G} groups need ({m.P.shape[1]}, {G}) float64')
+    if out is None: Y, col = sc.get('Y', m.P.shape[1] * G, np.float64).reshape(-1, G), 0; Y[:] = 0.0
+    elif out.ndim != 2 or out.shape[0] != m.P.shape[1] or not 0 <= col <= out.shape[1] - G or out.dtype != np.float64 or not out.flags.c_contiguous:
+        raise ValueError(f'out of shape {out.shape} ({out.dtype}), from column {col}: the products of {G} groups need '
+                         f'{m.P.shape[1]} rows and {G} columns there, C-contiguous float64')
     else: Y = out
     B = sc.get('B', G * R * geo.shape[1], np.float64).reshape(G, -1)
     bad, found, e = sc.get('bad', F.shape[1], np.uint8, zero=True), sc.get('found', F.shape[1] + 1, np.int64), np.zeros(0)
@@ -980,7 +982,8 @@ def frames_product(geo:RsmGeometry, # the cook's geometry (binning, mask, flat, 
     n = frames_kernel(F, W, r, fr, np.r_[0, np.cumsum(sizes)].astype(np.int64),
                       np.asarray(scales, np.float64) if weighted else np.ones(len(fr)), weighted, exact, float(scale), S, B, geo.n_static, geo.odd_rows,
                       geo.masked.view(np.uint8), bool(geo.settings.mask_negative),
-                      e if geo.inv_flat is None else geo.inv_flat.ravel(), e if c is None else c, m.P.indptr, m.P.indices, m.P.data, Y, bad, found)
+                      e if geo.inv_flat is None else geo.inv_flat.ravel(), e if c is None else c, m.P.indptr, m.P.indices, m.P.data, Y, int(col), bad, found)
+    Y = Y[:, col:col + G]
     if not n: return Y, np.zeros(0, np.intp)
     D = np.sort(found[1:found[0] + 1]); bad[D] = 0
     return Y, D
@@ -1005,7 +1008,7 @@ def _product(geo, aset, groups, F, rows, maps, sk, out, scratch, sums, slot):
     gm = np.array([slot[int(maps[g[0]])] for g in groups])
     direct = m.rows is None and gm[-1] - gm[0] == len(gm) - 1   # the groups' maps side by side: products added there straight
     Y, D = frames_product(geo, F, fr, [len(g) for g in groups], None if one else sk[idx], c, m,
-                          float(sk[idx[0]]) if one else 1.0, scratch, sums[:, gm[0]:gm[-1] + 1] if direct else None)
+                          float(sk[idx[0]]) if one else 1.0, scratch, sums if direct else None, int(gm[0]))
     dk = _dead_keys(geo, F, fr, D, out['dsets'])
     if not direct: add_columns(Y, sums.T, gm, np.zeros(0, np.int64) if m.rows is None else m.rows)
     pos = 0
@@ -1043,8 +1046,7 @@ def chunk_sums(geo:RsmGeometry, # the cook's geometry
             for j in range(r0, r1, 16):
                 _product(geo, asets[aid[groups[j][0]]], groups[j:min(j + 16, r1)], F, rows, maps, sk, out, scratch, sums, slot)
     finally: _SPARE.append(scratch)
-    sums = np.ascontiguousarray(sums.T)
-    out['data'] = {mi: sums[j] for mi, j in slot.items()}
+    out['data'] = {mi: sums[:, j] for mi, j in slot.items()}
     return out
 
 
@@ -1148,7 +1150,8 @@ def _run(self:RsmAccumulator, frames, aid, asets, mi, sk, keep, workers, progres
         ends = joined(np.cumsum(chunks[0]), _task_frames(frames)) if chunks else np.arange(chunk, k + chunk, chunk).clip(max=k)
         tasks = [np.arange(a, b) for a, b in zip(np.r_[0, ends[:-1]], ends) if b > a]
     else:                                                 # a map's frames in one task (its sums stay few), or an angle set's when maps are few
-        bymap = len(np.unique(mi)) >= 2 * (workers or _default_workers())
+        per = np.bincount(mi)                             # by map when the maps are many, none bigger than a task, their mappings in the cache
+        bymap = (per > 0).sum() >= 2 * (workers or _default_workers()) and per.max() <= chunk and len(np.unique(aid)) <= self._fits()
         order = np.lexsort((aid, mi) if bymap else (mi, aid))
         new = np.diff(mi[order]) != 0
         if not bymap: new |= np.diff(aid[order]) != 0
@@ -1235,12 +1238,14 @@ def _flush(self:RsmAccumulator):
         for i, ms in enumerate(maps):
             for p, (cnt, ssum) in ms.pending.items():
                 if p in col: n[:, i, col[p]] = cnt, ssum
-        Rs, made = np.stack([R[p] for p in dense]), {}
-        for i, ms in enumerate(maps):                     # maps of a regular scan share their counts (and scale sums)
-            k0, k1 = (0, n[0, i].tobytes()), (1, n[1, i].tobytes())
-            if k0 not in made: made[k0] = n[0, i] @ Rs[:, 0], n[0, i] @ Rs[:, 2]
-            if k1 not in made: made[k1] = n[1, i] @ Rs[:, 1]
-            ms.norm[0] += made[k0][0]; ms.norm[1] += made[k1]; ms.norm[2] += made[k0][1]
+        Rs = np.stack([R[p] for p in dense])
+        for c, rows in ((0, (0, 2)), (1, (1,))):          # counts (weights, pixels), scale sums (variances)
+            alike = {}                                    # maps of a regular scan share them: each sum made once
+            for i in range(len(maps)): alike.setdefault(n[c, i].tobytes(), []).append(i)
+            for same in alike.values():
+                for r in rows:
+                    v = n[c, same[0]] @ Rs[:, r]
+                    for i in same: maps[i].norm[r] += v
     for ms in maps:
         for p, (cnt, ssum) in ms.pending.items():
             if maps_of[p].rows is not None: maps_of[p].add_to(ms.norm, R[p] * np.array([cnt, ssum, cnt])[:, None])
