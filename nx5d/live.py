@@ -4,14 +4,13 @@
 
 # %% auto #0
 __all__ = ['LiveRows', 'Plan', 'planned_scan', 'plan_dataset', 'angle_sets', 'grid_of', 'covers', 'grown', 'check_pace', 'Follow',
-           'QuietGc', 'small_pages', 'follow', 'profile', 'peak_position', 'live_figure', 'write_png', 'check_png',
-           'LivePlot', 'follow_proposal', 'watch_parser', 'progress_line', 'watch_cli', 'replay_udkm',
-           'write_spec_live', 'write_nexus_live']
+           'QuietGc', 'follow', 'profile', 'peak_position', 'live_figure', 'write_png', 'check_png', 'LivePlot',
+           'follow_proposal', 'watch_parser', 'progress_line', 'watch_cli', 'replay_udkm', 'write_spec_live',
+           'write_nexus_live']
 
 # %% ../nbs/15_live.ipynb #649d69d4
-import os, re, io, gc, sys, time, json, weakref, warnings, argparse, threading, traceback
+import os, re, io, gc, sys, time, json, weakref, warnings, argparse, traceback
 from collections import deque
-from contextlib import contextmanager
 from dataclasses import replace
 from typing import NamedTuple
 import numpy as np
@@ -175,6 +174,7 @@ class Follow:
     def __iter__(self): return self
     def __next__(self):
         try:
+            from nx5d.rsm import small_pages
             with small_pages(): out = next(self._gen)
         except StopIteration: self._quiet.release(); raise
         except KeyboardInterrupt: self._quiet.release(); self.stopped = self.stopped or 'interrupted'; raise
@@ -355,31 +355,6 @@ class QuietGc:
     def release(self):
         "Hand them back to the collector."
         if self.frozen: self.frozen = False; gc.unfreeze()
-
-# %% ../nbs/15_live.ipynb #9c0a1f05
-def _hugepage_switch():
-    "numpy's switch for asking for transparent huge pages (it returns the setting before), or None where there is none."
-    try: from numpy._core.multiarray import _set_madvise_hugepage
-    except ImportError:
-        try: from numpy.core.multiarray import _set_madvise_hugepage
-        except ImportError: return None
-    return _set_madvise_hugepage
-
-_PAGES = {'holders': 0, 'before': None, 'lock': threading.Lock()}
-
-@contextmanager
-def small_pages():
-    "Inside: numpy's new large arrays get ordinary pages, not transparent huge pages; numpy's setting back when the last holder leaves."
-    switch = _hugepage_switch()
-    if switch is None: yield; return
-    with _PAGES['lock']:
-        if not _PAGES['holders']: _PAGES['before'] = switch(False)
-        _PAGES['holders'] += 1
-    try: yield
-    finally:
-        with _PAGES['lock']:
-            _PAGES['holders'] -= 1
-            if not _PAGES['holders']: switch(_PAGES['before'])
 
 # %% ../nbs/15_live.ipynb #3f8faa2d
 def _run(self:Follow):

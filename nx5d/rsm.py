@@ -8,7 +8,7 @@ __all__ = ['ENGINE_VERSION', 'mapping_cache', 'RsmSettings', 'SettingsError', 's
            'PixelMapping', 'MappingCache', 'frame_values', 'pixel_file', 'pixel_array', 'block_sums', 'RsmGeometry',
            'clear_caches', 'invalid_values', 'invalid_pixels', 'binned_values', 'kernel_ready', 'kernel_frames',
            'Scratch', 'frames_product', 'chunk_sums', 'chunk_sums_xu', 'RsmAccumulator', 'dask_block', 'joined',
-           'settings_json', 'frame_inputs', 'accumulator_for', 'cook', 'RsmScan']
+           'hugepages', 'small_pages', 'settings_json', 'frame_inputs', 'accumulator_for', 'cook', 'RsmScan']
 
 # %% ../nbs/08_rsm.ipynb #9fd33423
 import os, re, sys, json, math, hashlib, difflib, warnings, threading, contextlib, urllib.parse
@@ -1203,6 +1203,37 @@ def _run(self:RsmAccumulator, frames, aid, asets, mi, sk, keep, workers, progres
     finally: bar.close()
     self._flush()
 
+# %% ../nbs/08_rsm.ipynb #d1e2f3a2
+def _hugepage_switch():
+    "numpy's switch for asking for transparent huge pages (it returns the setting before), or None where there is none."
+    try: from numpy._core.multiarray import _set_madvise_hugepage
+    except ImportError:
+        try: from numpy.core.multiarray import _set_madvise_hugepage
+        except ImportError: return None
+    return _set_madvise_hugepage
+
+def hugepages(on:bool # whether numpy asks for transparent huge pages for its large arrays from now on
+             )->bool:
+    "Set numpy's request for transparent huge pages; the setting before (None where numpy has no such switch)."
+    switch = _hugepage_switch()
+    return None if switch is None else switch(on)
+
+_PAGES = {'holders': 0, 'before': None, 'lock': threading.Lock()}
+
+@contextlib.contextmanager
+def small_pages():
+    "Inside: numpy's new large arrays get ordinary pages, not transparent huge pages; numpy's setting back when the last holder leaves."
+    switch = _hugepage_switch()
+    if switch is None: yield; return
+    with _PAGES['lock']:
+        if not _PAGES['holders']: _PAGES['before'] = switch(False)
+        _PAGES['holders'] += 1
+    try: yield
+    finally:
+        with _PAGES['lock']:
+            _PAGES['holders'] -= 1
+            if not _PAGES['holders']: switch(_PAGES['before'])
+
 # %% ../nbs/08_rsm.ipynb #48a9f2f6
 @patch
 def _fits(self:RsmAccumulator)->int:
@@ -1284,7 +1315,7 @@ def add(self:RsmAccumulator, frames, # (frames, rows, columns): numpy or dask
     labels = np.broadcast_to(np.asarray(maps, dtype=object) if self.maps_name is not None else np.array(None, dtype=object), (k,))
     uniq = {l: self._map(l) for l in dict.fromkeys(labels.tolist())}
     mi = np.array([uniq[l] for l in labels.tolist()], np.int64)
-    self._run(frames, aid, asets, mi, sk, keep, workers, progress, chunk)
+    with small_pages(): self._run(frames, aid, asets, mi, sk, keep, workers, progress, chunk)
     return self
 
 # %% ../nbs/08_rsm.ipynb #2d89ae7f
@@ -1373,7 +1404,7 @@ def result(self:RsmAccumulator):
     self._flush()
     g, s = self.grid, self.settings
     labels = sorted(self._index) if self.maps_name is not None else [None]
-    q, err, filled = np.empty((len(labels), g.nbins)), np.empty((len(labels), g.nbins)), []
+    with small_pages(): q, err, filled = np.empty((len(labels), g.nbins)), np.empty((len(labels), g.nbins)), []
     for j, l in enumerate(labels):                        # each row written once: a map's values, or NaN for a label without one
         if l in self._index: filled.append(self._show(self._index[l], q[j], err[j]))
         else: q[j] = err[j] = np.nan
