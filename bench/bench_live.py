@@ -14,8 +14,8 @@ Another process measures the scan (`nx5d.live.replay_udkm`: for each frame its m
     reused array), loading them (`fs_load_data(lazy=False)`, issue 12's baseline) and cooking the finished scan in
     one go (`scan.cooked`, from the lazy raw; one round). Target: <= 2x decoding.
 (c) steps: for each result after the first, the wall time from the start of the look at the files that found its
-    frames to the result made (median, 95th percentile, max). With `--huge-pages` the follower leaves numpy's requests
-    for transparent huge pages on (`nx5d.live.small_pages` made a no-op), as before it turned them off.
+    frames to the result made (median, 95th percentile, max). With `--huge-pages` the follower and the engine leave
+    numpy's requests for transparent huge pages on (`nx5d.rsm.small_pages` made a no-op), as before they turned them off.
 
     PYTHONPATH=. python bench/bench_live.py [--data DIR] [--rate 50] [--poll 1.0] [--repeat 3] [--frames N] [--idle S] [--huge-pages]
 
@@ -141,9 +141,9 @@ def main():
         import nx5d.live, xarray, xrayutilities                              # noqa: F401 (imported before the clock)
         spent, marks = phases()
         if a.huge_pages:
-            import contextlib
-            nx5d.live.small_pages = contextlib.nullcontext
-        print('numpy asks for transparent huge pages while following: ' + ('yes (--huge-pages)' if a.huge_pages else 'no (nx5d.live.small_pages)'))
+            import contextlib, nx5d.rsm
+            nx5d.rsm.small_pages = contextlib.nullcontext
+        print('numpy asks for transparent huge pages while following: ' + ('yes (--huge-pages)' if a.huge_pages else 'no (nx5d.rsm.small_pages)'))
         import gc
         gc.collect(); t = time.perf_counter(); gc.collect(); pause = time.perf_counter() - t
         print(f'a full garbage collection in this process, after its imports: {1e3 * pause:.0f} ms over {len(gc.get_objects())} objects '

@@ -9,6 +9,8 @@
       nx5d.udkm.bin_frames (float32), also timed);
     - engine, first cook: mapping cache and detector extents emptied first, so it builds its 21 mappings;
     - engine, re-cook: the mappings cached (what a spice change of monitor, mask or corrections costs);
+    - engine, re-cook, huge pages: the same with numpy's requests for transparent huge pages left on
+      (nx5d.rsm.small_pages made a no-op), as before the engine turned them off for its large arrays;
     - engine with gridder='xrayutilities': the same streaming, xrayutilities' gridders (the old cook_rsm's way).
     Medians of the rounds, and per-round ratios against bare xrayutilities (their median). The maps are compared too.
 (b) files to maps: cook_rsm(fs_load_data(scan)) - lazy frames, decoded by the tasks that cook them - against just
@@ -68,12 +70,19 @@ def variants(scan, reduce):
                 g(*qs[theta[i]], frame(i) if f is None else f[i])
             m = g.data; m[g._gnorm == 0] = np.nan; out.append(m)
         return np.array(out)
+    def huge(f):
+        "Run `f` with the engine's small_pages a no-op (numpy asks for transparent huge pages as it does by default)."
+        import contextlib
+        keep, rsm.small_pages = rsm.small_pages, contextlib.nullcontext
+        try: return f()
+        finally: rsm.small_pages = keep
     def first():
         rsm.clear_caches()
         return rsm.cook(raw, s, progress=False).qdata.values
     out = {'bare xrayutilities': bare,
            'engine, first cook': first,
            'engine, re-cook': lambda: rsm.cook(raw, s, progress=False).qdata.values,
+           'engine, re-cook, huge pages': lambda: huge(lambda: rsm.cook(raw, s, progress=False).qdata.values),
            'engine, xrayutilities gridders': lambda: rsm.cook(raw, rsm.rsm_settings(s, gridder='xrayutilities'), progress=False).qdata.values}
     if reduce > 1: out['bare xrayutilities, fast binning'] = lambda: bare(bin_frames(frames, reduce, 'mean'))   # all at once, float32
     return out, raw
