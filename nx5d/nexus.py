@@ -332,12 +332,14 @@ def _frames_written(a, # the frames' dataset (points first)
                    )->int:
     "The first row in `start..upto` whose frame HDF5 has not stored yet (its chunk not allocated), else `upto`."
     look = getattr(a.id, 'get_chunk_info_by_coord', None)           # h5py >= 3.0 with HDF5 >= 1.10.5
-    if a.chunks is None or look is None or a.ndim < 2: return upto  # contiguous or virtual: cannot tell
+    if a.chunks is None or look is None or a.ndim < 2 or upto <= start: return upto   # contiguous or virtual: cannot tell
     step, rest = a.chunks[0], (0,) * (a.ndim - 1)
+    def missing(i):
+        try: return look((i, *rest)).byte_offset is None
+        except (RuntimeError, ValueError, OSError): return False   # a layout that does not say
+    if not missing(upto - 1): return upto                          # frames are written in order: the last one answers
     for i in range(start - start % step, upto, step):
-        try: at = look((i, *rest)).byte_offset
-        except (RuntimeError, ValueError, OSError): return upto     # a layout that does not say
-        if at is None: return max(i, start)
+        if missing(i): return max(i, start)
     return upto
 
 def read_entry(store:FileSystem, # storage of the document
@@ -366,7 +368,7 @@ def read_entry(store:FileSystem, # storage of the document
         if n == 0: return xr.Dataset(attrs=attrs)
         motors, frames = scan_roles(g, title, {k: a.shape for k, (_, a, _) in arrays.items()},
                                     {k: it.path for k, (_, _, it) in arrays.items()}, detector, where)
-        ready = n if frames is None or 'end_time' in attrs else _frames_written(arrays[frames][1], 0, n)
+        ready = n if frames is None else _frames_written(arrays[frames][1], 0, n)   # an aborted scan's last slot too
         if ready < n: warnings.warn(f'{where}: frame {ready} of {frames} is not written yet (its slot is): loading {ready} points'); n = ready
         ds = xr.Dataset(attrs={**attrs, 'scanned_motors': motors, **({'detector': frames} if frames else {})})
         for k, (d, a, it) in arrays.items():

@@ -7,8 +7,8 @@ __all__ = ['ENGINE_VERSION', 'mapping_cache', 'RsmSettings', 'SettingsError', 's
            'resolve_candidates', 'Detector', 'check_center', 'hkl_matrix', 'area_experiment', 'Grid', 'grid_weights',
            'PixelMapping', 'MappingCache', 'frame_values', 'pixel_file', 'pixel_array', 'block_sums', 'RsmGeometry',
            'clear_caches', 'invalid_values', 'invalid_pixels', 'binned_values', 'kernel_ready', 'kernel_frames',
-           'Scratch', 'frames_product', 'chunk_sums', 'chunk_sums_xu', 'RsmAccumulator', 'dask_block', 'joined',
-           'hugepages', 'small_pages', 'settings_json', 'frame_inputs', 'accumulator_for', 'cook', 'RsmScan']
+           'Scratch', 'frames_product', 'hugepages', 'small_pages', 'chunk_sums', 'chunk_sums_xu', 'RsmAccumulator',
+           'dask_block', 'joined', 'settings_json', 'frame_inputs', 'accumulator_for', 'cook', 'RsmScan']
 
 # %% ../nbs/08_rsm.ipynb #9fd33423
 import os, re, sys, json, math, hashlib, difflib, warnings, threading, contextlib, urllib.parse
@@ -1021,6 +1021,37 @@ def _product(geo, aset, groups, F, rows, maps, sk, out, scratch, sums, slot):
         pos += len(g)
 
 
+# %% ../nbs/08_rsm.ipynb #d1e2f3a2
+def _hugepage_switch():
+    "numpy's switch for asking for transparent huge pages (it returns the setting before), or None where there is none."
+    try: from numpy._core.multiarray import _set_madvise_hugepage
+    except ImportError:
+        try: from numpy.core.multiarray import _set_madvise_hugepage
+        except ImportError: return None
+    return _set_madvise_hugepage
+
+def hugepages(on:bool # whether numpy asks for transparent huge pages for its large arrays from now on
+             )->bool:
+    "Set numpy's request for transparent huge pages; the setting before (None where numpy has no such switch)."
+    switch = _hugepage_switch()
+    return None if switch is None else switch(on)
+
+_PAGES = {'holders': 0, 'before': None, 'lock': threading.Lock()}
+
+@contextlib.contextmanager
+def small_pages():
+    "Inside: numpy's new large arrays get ordinary pages, not transparent huge pages; numpy's setting back when the last holder leaves."
+    switch = _hugepage_switch()
+    if switch is None: yield; return
+    with _PAGES['lock']:
+        if not _PAGES['holders']: _PAGES['before'] = switch(False)
+        _PAGES['holders'] += 1
+    try: yield
+    finally:
+        with _PAGES['lock']:
+            _PAGES['holders'] -= 1
+            if not _PAGES['holders']: switch(_PAGES['before'])
+
 # %% ../nbs/08_rsm.ipynb #6dcb0b2c
 def chunk_sums(geo:RsmGeometry, # the cook's geometry
                F:np.ndarray, # frames (any number, rows, columns): a chunk, or all frames in memory
@@ -1040,7 +1071,7 @@ def chunk_sums(geo:RsmGeometry, # the cook's geometry
     groups = [order[a:b] for a, b in zip(cut[:-1], cut[1:])]             # one angle set and map
     runs = np.flatnonzero(np.r_[True, np.diff([aid[g[0]] for g in groups]) != 0, True])
     present = np.unique(maps).tolist()
-    slot, sums = {mi: j for j, mi in enumerate(present)}, np.zeros((geo.grid.nbins, len(present)))   # by bin: a product's maps side by side
+    with small_pages(): slot, sums = {mi: j for j, mi in enumerate(present)}, np.zeros((geo.grid.nbins, len(present)))   # by bin: a product's maps side by side
     try:
         for r0, r1 in zip(runs[:-1], runs[1:]):                           # one angle set: up to 16 groups at once
             for j in range(r0, r1, 16):
@@ -1155,11 +1186,8 @@ def _run(self:RsmAccumulator, frames, aid, asets, mi, sk, keep, workers, progres
         order = np.lexsort((aid, mi) if bymap else (mi, aid))
         new = np.diff(mi[order]) != 0
         if not bymap: new |= np.diff(aid[order]) != 0
-        starts = np.flatnonzero(np.r_[True, new])
-        bounds = [0]
-        for st in starts[1:]:
-            if st - bounds[-1] >= chunk: bounds.append(int(st))
-        tasks = [order[a:b] for a, b in zip(bounds, bounds[1:] + [k])]
+        ends = joined(np.r_[np.flatnonzero(new) + 1, k], chunk)
+        tasks = [order[a:b] for a, b in zip(np.r_[0, ends[:-1]], ends)]
     sums = chunk_sums_xu if self.settings.gridder == 'xrayutilities' else chunk_sums
     bufs, blocks = {}, (np.cumsum(chunks[0]) if chunks else None)
     def read(idx):
@@ -1167,7 +1195,8 @@ def _run(self:RsmAccumulator, frames, aid, asets, mi, sk, keep, workers, progres
         b0, b1, n = int(np.searchsorted(blocks, idx[0], 'right')), int(np.searchsorted(blocks, idx[-1], 'right')), 0
         if b0 == b1 and not callable(getattr(frames, 'read_block', None)): return dask_block(frames, b0)   # one block: as it is
         buf = bufs.get(threading.get_ident())
-        if buf is None: buf = bufs[threading.get_ident()] = np.empty((max(len(t) for t in tasks), *frames.shape[1:]), frames.dtype)
+        if buf is None:
+            with small_pages(): buf = bufs[threading.get_ident()] = np.empty((max(len(t) for t in tasks), *frames.shape[1:]), frames.dtype)
         for b in range(b0, b1 + 1):
             got = dask_block(frames, b, buf[n:])
             if not np.shares_memory(got, buf): buf[n:n + len(got)] = got
@@ -1202,37 +1231,6 @@ def _run(self:RsmAccumulator, frames, aid, asets, mi, sk, keep, workers, progres
                 raise
     finally: bar.close()
     self._flush()
-
-# %% ../nbs/08_rsm.ipynb #d1e2f3a2
-def _hugepage_switch():
-    "numpy's switch for asking for transparent huge pages (it returns the setting before), or None where there is none."
-    try: from numpy._core.multiarray import _set_madvise_hugepage
-    except ImportError:
-        try: from numpy.core.multiarray import _set_madvise_hugepage
-        except ImportError: return None
-    return _set_madvise_hugepage
-
-def hugepages(on:bool # whether numpy asks for transparent huge pages for its large arrays from now on
-             )->bool:
-    "Set numpy's request for transparent huge pages; the setting before (None where numpy has no such switch)."
-    switch = _hugepage_switch()
-    return None if switch is None else switch(on)
-
-_PAGES = {'holders': 0, 'before': None, 'lock': threading.Lock()}
-
-@contextlib.contextmanager
-def small_pages():
-    "Inside: numpy's new large arrays get ordinary pages, not transparent huge pages; numpy's setting back when the last holder leaves."
-    switch = _hugepage_switch()
-    if switch is None: yield; return
-    with _PAGES['lock']:
-        if not _PAGES['holders']: _PAGES['before'] = switch(False)
-        _PAGES['holders'] += 1
-    try: yield
-    finally:
-        with _PAGES['lock']:
-            _PAGES['holders'] -= 1
-            if not _PAGES['holders']: switch(_PAGES['before'])
 
 # %% ../nbs/08_rsm.ipynb #48a9f2f6
 @patch
@@ -1269,7 +1267,7 @@ def _flush(self:RsmAccumulator):
         for i, ms in enumerate(maps):
             for p, (cnt, ssum) in ms.pending.items():
                 if p in col: n[:, i, col[p]] = cnt, ssum
-        Rs = np.stack([R[p] for p in dense])
+        with small_pages(): Rs = np.stack([R[p] for p in dense])
         for c, rows in ((0, (0, 2)), (1, (1,))):          # counts (weights, pixels), scale sums (variances)
             alike = {}                                    # maps of a regular scan share them: each sum made once
             for i in range(len(maps)): alike.setdefault(n[c, i].tobytes(), []).append(i)
@@ -1293,7 +1291,7 @@ def add(self:RsmAccumulator, frames, # (frames, rows, columns): numpy or dask
         *,
         workers:int=None, # threads (default: CPU count, at most 8)
         progress:bool=None, # progress bar (None: when interactive)
-        chunk:int=None # frames per task for frames in memory (None: about two tasks per thread; dask frames go by their chunks)
+        chunk:int=None # frames per task for frames in memory (None: about two tasks per thread; dask frames go by their chunks, joined up to 256 frames or about 128 MB)
        ):
     "Add frames to the maps; returns self."
     k = len(frames)
@@ -1315,7 +1313,7 @@ def add(self:RsmAccumulator, frames, # (frames, rows, columns): numpy or dask
     labels = np.broadcast_to(np.asarray(maps, dtype=object) if self.maps_name is not None else np.array(None, dtype=object), (k,))
     uniq = {l: self._map(l) for l in dict.fromkeys(labels.tolist())}
     mi = np.array([uniq[l] for l in labels.tolist()], np.int64)
-    with small_pages(): self._run(frames, aid, asets, mi, sk, keep, workers, progress, chunk)
+    self._run(frames, aid, asets, mi, sk, keep, workers, progress, chunk)
     return self
 
 # %% ../nbs/08_rsm.ipynb #2d89ae7f
@@ -1530,7 +1528,7 @@ def cook(data, # raw dataset: `images` on (frame, rows, columns) (numpy or dask)
          candidates:dict=None, # a format's raw names to look for (see `resolve_candidates`)
          progress:bool=None, # progress bar (None: when interactive)
          workers:int=None, # threads (default: CPU count, at most 8)
-         chunk:int=None, # frames per task for frames in memory (None: about two tasks per thread; dask frames go by their chunks)
+         chunk:int=None, # frames per task for frames in memory (None: about two tasks per thread; dask frames go by their chunks, joined up to 256 frames or about 128 MB)
          cache:MappingCache=None # where mappings are kept (default: `mapping_cache`)
         ):
     "Reciprocal-space maps of the frames of `data`: `qdata`, `qdata_err` and `frames`, one map per `maps_by` value."

@@ -350,9 +350,9 @@ class TiffStack(FrameSource):
 # %% ../nbs/02b_tiff.ipynb #48ff04d1
 _MIN_PART = 32   # frames: a whole stack is read with one thread per this many frames (up to `default_workers()`)
 
-def _read_block(source, start, stop):
-    "Frames `start:stop` of `source` in an array of their own (a block of the lazy array)."
-    return read_frames(source, start, stop, workers=1, block=stop - start)
+def _read_block(source, start, stop, out=None):
+    "Frames `start:stop` of `source` in an array of their own (a block of the lazy array), or into `out` (its first frames)."
+    return read_frames(source, start, stop, out=None if out is None else out[:stop - start], workers=1, block=max(stop - start, 1))
 
 def _read_whole(source, workers=None):
     "All frames of `source` in one array, with threads when there are enough frames to share among them."
@@ -402,9 +402,8 @@ def _frame_stack_class():
         def __dask_postcompute__(self): return _join_blocks, da.Array.__dask_postcompute__(self)
         def read_block(self, i:int, out:np.ndarray=None)->np.ndarray:
             "Block `i`, read in this thread into the first frames of `out` (memory a caller reuses) or a new array."
-            a = int(sum(self.chunks[0][:i])); n = self.chunks[0][i]
-            if self._frame_source is None: return np.asarray(self.blocks[i].compute(scheduler='synchronous'))
-            return read_frames(self._frame_source, a, a + n, out=None if out is None else out[:n], workers=1, block=max(n, 1))
+            a = int(sum(self.chunks[0][:i]))
+            return _read_block(self._frame_source, a, a + self.chunks[0][i], out)
     FrameStack.__module__ = __name__
     return _FRAME_STACK.setdefault('cls', FrameStack)
 
