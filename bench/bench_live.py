@@ -13,8 +13,19 @@ Another process measures the scan (`nx5d.live.replay_udkm`: for each frame its m
     process after following (medians of `--repeat` rounds): just decoding the frames (`nx5d.tiff.read_frame` into one
     reused array), loading them (`fs_load_data(lazy=False)`, issue 12's baseline) and cooking the finished scan in
     one go (`scan.cooked`, from the lazy raw; one round). Target: <= 2x decoding.
+    Decoding is also counted while following (d): the CPU time spent in `nx5d.udkm.decode_frame` (the frames' bytes
+    into arrays, as following reads them) per frame, the same frames decoded in the same conditions (a writer at work,
+    caches cold after each poll's wait); the file reads are not in it.
+    The floor: cooking the finished scan in one go costs per frame what no following can go below (it has every frame
+    of an angle set at hand at once); its ratio to decoding is printed beside the target.
+(e) the frames kernel alone (`nx5d.rsm.frames_product`), CPU per frame on the scan's first frames, in memory: each
+    angle set's first 3 frames 10 times in a row (its mapping and frames stay in the processor's caches), and the
+    frames 50 at a time as polls bring them (2-3 per angle set, one angle set after the other: they do not); both
+    also with the kernel compiled without its fetching ahead (`nx5d.kernel.prefetch` replaced by `skip_prefetch`),
+    the rounds of the two interleaved.
 (c) steps: for each result after the first, the wall time from the start of the look at the files that found its
-    frames to the result made (median, 95th percentile, max). With `--huge-pages` the follower and the engine leave
+    frames to the result made (median, 95th percentile, max; and for the longest, how many pixel mappings it built:
+    an angle set seen for the first time). With `--huge-pages` the follower and the engine leave
     numpy's requests for transparent huge pages on (`nx5d.rsm.small_pages` made a no-op), as before they turned them off.
 
     PYTHONPATH=. python bench/bench_live.py [--data DIR] [--rate 50] [--poll 1.0] [--repeat 3] [--frames N] [--idle S] [--huge-pages]
@@ -50,31 +61,38 @@ def phases():
     "CPU time spent in the phases of following, counted by wrapping the methods that do them (this process only)."
     from nx5d.udkm import UdkmDataScan
     from nx5d import rsm
+    import nx5d.udkm
     spent = {'reading and decoding rows': 0.0, 'adding them to the maps (engine)': 0.0, 'making results': 0.0}
     marks = {'reading and decoding rows': [], 'making results': []}       # wall clock: (start, end) of each call
-    def wrap(owner, name, key):
+    builds = []                                                           # mapping builds at the start of each look
+    def wrap(owner, name, key, into=spent):
         fn = getattr(owner, name)
         def timed(*a, **k):
             c, t = time.process_time(), time.perf_counter()
+            if key == 'reading and decoding rows': builds.append(rsm.mapping_cache.builds)
             try: return fn(*a, **k)
             finally:
-                spent[key] += time.process_time() - c
+                into[key] += time.process_time() - c
                 if key in marks: marks[key].append((t, time.perf_counter()))
         setattr(owner, name, timed)
     wrap(UdkmDataScan, 'follow_rows', 'reading and decoding rows')
     wrap(rsm.RsmAccumulator, 'add_data', 'adding them to the maps (engine)')
     wrap(rsm.RsmAccumulator, 'result', 'making results')
-    return spent, marks
+    decoding = {'decoding while following': 0.0}                           # part of reading, counted apart
+    wrap(nx5d.udkm, 'decode_frame', 'decoding while following', decoding)
+    marks['builds'] = builds
+    return spent, marks, decoding
 
 
-def steps(marks):
-    "Wall seconds from the start of each look that found frames to the result made from them (results after the first)."
+def steps(marks, builds_now):
+    "(wall seconds from the start of each look that found frames to the result made from them, results after the first; mappings each built)."
     looks = np.array([t0 for t0, _ in marks['reading and decoding rows']])
-    out = []
+    at = np.r_[marks['builds'], builds_now]                               # builds before each look, and at the end
+    out, built = [], []
     for t0, t1 in marks['making results'][1:]:
-        before = looks[looks <= t0]
-        if len(before): out.append(t1 - before[-1])
-    return np.array(out)
+        i = int(np.searchsorted(looks, t0, 'right')) - 1
+        if i >= 0: out.append(t1 - looks[i]); built.append(int(at[i + 1] - at[i]))
+    return np.array(out), np.array(built, int)
 
 
 def follow(dst_root, poll, idle):
@@ -119,6 +137,47 @@ def baselines(scan_dir, prop, n, repeat):
             'cooking the finished scan (scan.cooked)': cpu_per_frame(cooked, n, 1)}
 
 
+def kernel_without_prefetch():
+    "`nx5d.kernel.frames_kernel` compiled again with `skip_prefetch` in the place of `prefetch`."
+    import types, numba, nx5d.kernel as K
+    f = K.frames_kernel.py_func
+    return numba.njit(nogil=True)(types.FunctionType(f.__code__, {**f.__globals__, 'prefetch': K.skip_prefetch}, f.__name__))
+
+
+def kernel_caches(scan, n, repeat):
+    "CPU per frame of the frames kernel, with and without prefetching: {(kind, 'warm' or 'cold'): (median, rounds)}."
+    from nx5d import rsm
+    raw = scan.raw.isel(index=slice(0, n)).load()
+    acc = rsm.accumulator_for(raw, scan.follow_settings(dict(scan.spice)))
+    inp = rsm.frame_inputs(acc, raw)
+    asets, aid = acc.angle_sets(inp['angles'], inp['energy'])
+    F = rsm.kernel_frames(raw[acc.settings.images].values)
+    sets = list(dict.fromkeys(aid.tolist()))
+    sc, out = rsm.Scratch(), np.zeros((acc.mapping(asets[sets[0]]).P.shape[1], 16))
+    def product(fr, a):
+        rsm.frames_product(acc, F, fr, [1] * len(fr), None, acc.corrections(asets[a]), acc.mapping(asets[a]), 1.0, sc, out, 0)
+    def warm():
+        for a in sets:
+            for _ in range(10): product(np.flatnonzero(aid == a)[:3], a)
+    def cold():
+        for s0 in range(0, n, 50):
+            idx = np.arange(s0, min(n, s0 + 50))
+            for a in dict.fromkeys(aid[idx].tolist()): product(idx[aid[idx] == a], a)
+    import nx5d.kernel as K
+    kernels, res = {'with prefetching': K.frames_kernel, 'without': kernel_without_prefetch()}, {}
+    nw = sum(10 * min(3, int((aid == a).sum())) for a in sets)
+    try:
+        for name, kern in kernels.items():
+            K.frames_kernel = kern; warm(); cold()                         # mappings built, kernel compiled
+        for _ in range(repeat):
+            for name, kern in kernels.items():
+                K.frames_kernel = kern
+                for kind, fn, nf in (('warm', warm, nw), ('cold', cold, n)):
+                    res.setdefault((name, kind), []).append(cpu_per_frame(fn, nf, 1)[0])
+    finally: K.frames_kernel = kernels['with prefetching']
+    return {k: (statistics.median(v), v) for k, v in res.items()}
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     ap.add_argument('--data', default=None, help='folder for the finished scan (generated once, reused)')
@@ -139,7 +198,7 @@ def main():
         log = tmp / 'landed.json'
         for p in sorted(src.iterdir()): p.read_bytes()                       # warm page cache for the writer
         import nx5d.live, xarray, xrayutilities                              # noqa: F401 (imported before the clock)
-        spent, marks = phases()
+        spent, marks, decoding = phases()
         if a.huge_pages:
             import contextlib, nx5d.rsm
             nx5d.rsm.small_pages = contextlib.nullcontext
@@ -152,6 +211,7 @@ def main():
         with warnings.catch_warnings():
             warnings.simplefilter('ignore')
             f, prop, cpu_all, cpu_steady, n_steady = follow(live, a.poll, a.idle)
+        ins = decoding['decoding while following'] / f.frames                   # before the baselines decode too
         assert w.wait() == 0, 'the writer failed'
         landed = json.loads(log.read_text())
         times = np.array([t for t, _ in f.history]); held = np.array([n for _, n in f.history])
@@ -163,9 +223,12 @@ def main():
         print(f'(a) latency frame on disk -> in a result: median {1e3 * np.median(lat):.0f} ms, max {1e3 * lat.max():.0f} ms; '
               f'after the first result: median {1e3 * np.median(later):.0f} ms, 95th percentile '
               f'{1e3 * np.percentile(later, 95):.0f} ms, max {1e3 * later.max():.0f} ms (target <= {1e3 * a.poll + 100:.0f} ms)')
-        st = 1e3 * steps(marks)
+        from nx5d.rsm import mapping_cache
+        st, built = steps(marks, mapping_cache.builds)
+        st = 1e3 * st
         if len(st): print(f'(c) steps, look to result: median {np.median(st):.0f} ms, 95th percentile {np.percentile(st, 95):.0f} ms, '
-                          f'max {st.max():.0f} ms over {len(st)} results after the first')
+                          f'max {st.max():.0f} ms over {len(st)} results after the first (result {int(st.argmax()) + 2}, '
+                          f'which built {built[st.argmax()]} pixel mappings; {built.sum()} built in all after the first result)')
         per = {k: v / f.frames for k, v in spent.items()}
         base = baselines(live / SCAN, prop, f.frames, a.repeat)
         dec = base['decoding'][0]
@@ -176,6 +239,19 @@ def main():
         for k, (m, rounds) in base.items():
             print(f'    {k}: {1e3 * m:.3f} ms (rounds {", ".join(f"{1e3 * r:.3f}" for r in rounds)}); '
                   f'following with start-up = {cpu_all / f.frames / m:.2f}x this')
+        print(f'(d) decoding while following (nx5d.udkm.decode_frame, bytes to array): {1e3 * ins:.3f} ms per frame; '
+              f'following = {cpu_all / f.frames / ins:.1f}x this with start-up, {cpu_steady / max(n_steady, 1) / ins:.1f}x after the first result')
+        floor = base['cooking the finished scan (scan.cooked)'][0]
+        print(f'    the floor, cooking the finished scan in one go: {floor / dec:.1f}x decoding (read_frame), '
+              f'{floor / ins:.1f}x decoding while following (target for following: <= 2x)')
+        kc = kernel_caches(prop.refresh()[SCAN.parts[1]], min(420, f.frames), max(a.repeat, 5))
+        rounds = lambda v: ", ".join(f"{1e3 * r:.3f}" for r in v)
+        for name in ('with prefetching', 'without'):
+            (w_, wr), (c_, cr) = kc[name, 'warm'], kc[name, 'cold']
+            print(f'(e) the frames kernel alone, {name}, CPU per frame: caches warm {1e3 * w_:.3f} ms (rounds {rounds(wr)}), '
+                  f'a poll\'s frames in turn {1e3 * c_:.3f} ms (rounds {rounds(cr)}): {c_ / w_:.1f}x warm, {c_ / dec:.1f}x decoding')
+        ratio = lambda kind: statistics.median(np.array(kc['without', kind][1]) / np.array(kc['with prefetching', kind][1]))
+        print(f'    without prefetching / with, median over the paired rounds: warm {ratio("warm"):.2f}x, a poll\'s frames {ratio("cold"):.2f}x')
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
         print(f'load at end: {load()}')
