@@ -8,8 +8,9 @@ Another process measures the scan (`nx5d.live.replay_udkm`: for each frame its m
     written) to the first result that holds it (`Follow.history`); median and max, and without the frames of the
     first result (which waits for the start-up). Target: <= poll + 100 ms.
 (b) CPU per followed frame (this process's CPU time while following, all threads, divided by the frames; with and
-    without the start-up: imports, the pixel mappings of the 21 angle sets, the first result), split into reading
-    and decoding the new rows, adding them to the maps (the engine) and making the results; against, in the same
+    without the start-up: imports, the pixel mappings of the 21 angle sets, the first result), split (after the first
+    result) into reading and decoding the new rows, adding them to the maps (the engine; of it, the frames kernel, in
+    the CPU time of the thread that runs it) and making the results; against, in the same
     process after following (medians of `--repeat` rounds): just decoding the frames (`nx5d.tiff.read_frame` into one
     reused array), loading them (`fs_load_data(lazy=False)`, issue 12's baseline) and cooking the finished scan in
     one go (`scan.cooked`, from the lazy raw; one round). Target: <= 2x decoding.
@@ -78,10 +79,18 @@ def phases():
     wrap(UdkmDataScan, 'follow_rows', 'reading and decoding rows')
     wrap(rsm.RsmAccumulator, 'add_data', 'adding them to the maps (engine)')
     wrap(rsm.RsmAccumulator, 'result', 'making results')
-    decoding = {'decoding while following': 0.0}                           # part of reading, counted apart
+    decoding = {'decoding while following': 0.0, 'the frames kernel': 0.0}   # parts of reading and of the engine, counted apart
     wrap(nx5d.udkm, 'decode_frame', 'decoding while following', decoding)
+    import nx5d.kernel as K
+    kernel = K.frames_kernel
+    def timed_kernel(*a):
+        c = time.thread_time()                                            # the kernel may run in the engine's threads
+        try: return kernel(*a)
+        finally: decoding['the frames kernel'] += time.thread_time() - c
+    K.frames_kernel = timed_kernel                                        # frames_product imports it at each call
+    def unwrap(): K.frames_kernel = kernel
     marks['builds'] = builds
-    return spent, marks, decoding
+    return spent, marks, decoding, unwrap
 
 
 def steps(marks, builds_now):
@@ -95,8 +104,8 @@ def steps(marks, builds_now):
     return np.array(out), np.array(built, int)
 
 
-def follow(dst_root, poll, idle):
-    "Follow the scan being written: (follower, proposal, CPU s in all, CPU s after the first result, frames then)."
+def follow(dst_root, poll, idle, counters):
+    "Follow the scan being written: (follower, proposal, CPU s in all, CPU s after the first result, frames then, `counters` at the first result)."
     from nx5d.udkm import UdkmRepository, ScanSpec
     spec = ScanSpec()
     prop = UdkmRepository(f'file://{dst_root}/{{proposal}}/{{scan}}', spice_url='')[SCAN.parts[0]]
@@ -107,9 +116,9 @@ def follow(dst_root, poll, idle):
     f = prop.refresh()[SCAN.parts[1]].follow(poll=poll, idle=idle)
     c1 = f1 = None
     for res in f:
-        if c1 is None: c1, f1 = time.process_time(), f.frames
+        if c1 is None: c1, f1, at1 = time.process_time(), f.frames, {k: dict(v) for k, v in counters.items()}
     c2 = time.process_time()
-    return f, prop, c2 - c0, c2 - c1, f.frames - f1
+    return f, prop, c2 - c0, c2 - c1, f.frames - f1, at1
 
 
 def cpu_per_frame(fn, n, repeat):
@@ -153,9 +162,11 @@ def kernel_caches(scan, n, repeat):
     asets, aid = acc.angle_sets(inp['angles'], inp['energy'])
     F = rsm.kernel_frames(raw[acc.settings.images].values)
     sets = list(dict.fromkeys(aid.tolist()))
-    sc, out = rsm.Scratch(), np.zeros((acc.mapping(asets[sets[0]]).P.shape[1], 16))
+    sc, outs = rsm.Scratch(), {a: np.zeros((acc.mapping(asets[a]).P.shape[1], 16)) for a in sets}   # a 3-D grid's mappings keep their own bins
     def product(fr, a):
-        rsm.frames_product(acc, F, fr, [1] * len(fr), None, acc.corrections(asets[a]), acc.mapping(asets[a]), 1.0, sc, out, 0)
+        for k in range(0, len(fr), 16):
+            g = fr[k:k + 16]
+            rsm.frames_product(acc, F, g, [1] * len(g), None, acc.corrections(asets[a]), acc.mapping(asets[a]), 1.0, sc, outs[a], 0)
     def warm():
         for a in sets:
             for _ in range(10): product(np.flatnonzero(aid == a)[:3], a)
@@ -198,7 +209,7 @@ def main():
         log = tmp / 'landed.json'
         for p in sorted(src.iterdir()): p.read_bytes()                       # warm page cache for the writer
         import nx5d.live, xarray, xrayutilities                              # noqa: F401 (imported before the clock)
-        spent, marks, decoding = phases()
+        spent, marks, decoding, unwrap = phases()
         if a.huge_pages:
             import contextlib, nx5d.rsm
             nx5d.rsm.small_pages = contextlib.nullcontext
@@ -210,8 +221,9 @@ def main():
         w = writer(src, live / SCAN, a.rate, a.frames, log)
         with warnings.catch_warnings():
             warnings.simplefilter('ignore')
-            f, prop, cpu_all, cpu_steady, n_steady = follow(live, a.poll, a.idle)
-        ins = decoding['decoding while following'] / f.frames                   # before the baselines decode too
+            f, prop, cpu_all, cpu_steady, n_steady, at1 = follow(live, a.poll, a.idle, {'spent': spent, 'decoding': decoding})
+        unwrap()
+        ins = decoding['decoding while following'] / f.frames
         assert w.wait() == 0, 'the writer failed'
         landed = json.loads(log.read_text())
         times = np.array([t for t, _ in f.history]); held = np.array([n for _, n in f.history])
@@ -229,13 +241,14 @@ def main():
         if len(st): print(f'(c) steps, look to result: median {np.median(st):.0f} ms, 95th percentile {np.percentile(st, 95):.0f} ms, '
                           f'max {st.max():.0f} ms over {len(st)} results after the first (result {int(st.argmax()) + 2}, '
                           f'which built {built[st.argmax()]} pixel mappings; {built.sum()} built in all after the first result)')
-        per = {k: v / f.frames for k, v in spent.items()}
+        steady = lambda d, k: (d[k] - at1['spent' if d is spent else 'decoding'][k]) / max(n_steady, 1)   # after the first result
         base = baselines(live / SCAN, prop, f.frames, a.repeat)
         dec = base['decoding'][0]
         print(f'(b) CPU per frame, following: {1e3 * cpu_all / f.frames:.3f} ms with start-up ({cpu_all / f.frames / dec:.1f}x decoding), '
               f'{1e3 * cpu_steady / max(n_steady, 1):.3f} ms after the first result '
               f'({cpu_steady / max(n_steady, 1) / dec:.1f}x decoding; target <= 2x)')
-        print('    of which ' + ', '.join(f'{k} {1e3 * v:.3f} ms' for k, v in per.items()))
+        print('    of which, after the first result: ' + ', '.join(f'{k} {1e3 * steady(spent, k):.3f} ms' for k in spent)
+              + f' (the frames kernel {1e3 * steady(decoding, "the frames kernel"):.3f} ms of it)')
         for k, (m, rounds) in base.items():
             print(f'    {k}: {1e3 * m:.3f} ms (rounds {", ".join(f"{1e3 * r:.3f}" for r in rounds)}); '
                   f'following with start-up = {cpu_all / f.frames / m:.2f}x this')
