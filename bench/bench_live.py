@@ -41,7 +41,7 @@ from pathlib import Path
 import numpy as np
 
 import timing
-from timing import example_scan
+from timing import example_scan, kernel_without_prefetch
 
 SCAN = Path(*timing.SCAN)
 
@@ -146,13 +146,6 @@ def baselines(scan_dir, prop, n, repeat):
             'cooking the finished scan (scan.cooked)': cpu_per_frame(cooked, n, 1)}
 
 
-def kernel_without_prefetch():
-    "`nx5d.kernel.frames_kernel` compiled again with `skip_prefetch` in the place of `prefetch`."
-    import types, numba, nx5d.kernel as K
-    f = K.frames_kernel.py_func
-    return numba.njit(nogil=True)(types.FunctionType(f.__code__, {**f.__globals__, 'prefetch': K.skip_prefetch}, f.__name__))
-
-
 def kernel_caches(scan, n, repeat):
     "CPU per frame of the frames kernel, with and without prefetching: {(kind, 'warm' or 'cold'): (median, rounds)}."
     from nx5d import rsm
@@ -242,13 +235,15 @@ def main():
                           f'max {st.max():.0f} ms over {len(st)} results after the first (result {int(st.argmax()) + 2}, '
                           f'which built {built[st.argmax()]} pixel mappings; {built.sum()} built in all after the first result)')
         steady = lambda d, k: (d[k] - at1['spent' if d is spent else 'decoding'][k]) / max(n_steady, 1)   # after the first result
+        split = {k: steady(spent, k) for k in spent}                       # before the baselines, which cook too
+        kernel = steady(decoding, 'the frames kernel')
         base = baselines(live / SCAN, prop, f.frames, a.repeat)
         dec = base['decoding'][0]
         print(f'(b) CPU per frame, following: {1e3 * cpu_all / f.frames:.3f} ms with start-up ({cpu_all / f.frames / dec:.1f}x decoding), '
               f'{1e3 * cpu_steady / max(n_steady, 1):.3f} ms after the first result '
               f'({cpu_steady / max(n_steady, 1) / dec:.1f}x decoding; target <= 2x)')
-        print('    of which, after the first result: ' + ', '.join(f'{k} {1e3 * steady(spent, k):.3f} ms' for k in spent)
-              + f' (the frames kernel {1e3 * steady(decoding, "the frames kernel"):.3f} ms of it)')
+        print('    of which, after the first result: ' + ', '.join(f'{k} {1e3 * v:.3f} ms' for k, v in split.items())
+              + f' (the frames kernel {1e3 * kernel:.3f} ms of it)')
         for k, (m, rounds) in base.items():
             print(f'    {k}: {1e3 * m:.3f} ms (rounds {", ".join(f"{1e3 * r:.3f}" for r in rounds)}); '
                   f'following with start-up = {cpu_all / f.frames / m:.2f}x this')

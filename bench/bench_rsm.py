@@ -11,6 +11,8 @@
     - engine, re-cook: the mappings cached (what a spice change of monitor, mask or corrections costs);
     - engine, re-cook, huge pages: the same with numpy's requests for transparent huge pages left on
       (nx5d.rsm.small_pages made a no-op), as before the engine turned them off for its large arrays;
+    - engine, re-cook, without prefetching: the same with the frames kernel compiled without its prefetch hints
+      (nx5d.kernel.skip_prefetch in the place of prefetch; compiled before the rounds);
     - engine with gridder='xrayutilities': the same streaming, xrayutilities' gridders (the old cook_rsm's way).
     Medians of the rounds, and per-round ratios against bare xrayutilities (their median). The maps are compared too.
 (b) files to maps: cook_rsm(fs_load_data(scan)) - lazy frames, decoded by the tasks that cook them - against just
@@ -31,7 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
-from timing import example_scan
+from timing import example_scan, kernel_without_prefetch
 
 SETTINGS = dict(img_center=(90.0, 300.0), img_distance=680.0, grid_size=(80, 150))
 
@@ -76,6 +78,14 @@ def variants(scan, reduce):
         keep, rsm.small_pages = rsm.small_pages, contextlib.nullcontext
         try: return f()
         finally: rsm.small_pages = keep
+    import nx5d.kernel as K
+    plain = kernel_without_prefetch()
+    def without_prefetch(f):
+        "Run `f` with the frames kernel compiled without its prefetch hints."
+        keep, K.frames_kernel = K.frames_kernel, plain
+        try: return f()
+        finally: K.frames_kernel = keep
+    without_prefetch(lambda: rsm.cook(raw.isel(index=slice(0, 64)), s, progress=False))     # compiled now, not in a round
     def first():
         rsm.clear_caches()
         return rsm.cook(raw, s, progress=False).qdata.values
@@ -83,6 +93,7 @@ def variants(scan, reduce):
            'engine, first cook': first,
            'engine, re-cook': lambda: rsm.cook(raw, s, progress=False).qdata.values,
            'engine, re-cook, huge pages': lambda: huge(lambda: rsm.cook(raw, s, progress=False).qdata.values),
+           'engine, re-cook, without prefetching': lambda: without_prefetch(lambda: rsm.cook(raw, s, progress=False).qdata.values),
            'engine, xrayutilities gridders': lambda: rsm.cook(raw, rsm.rsm_settings(s, gridder='xrayutilities'), progress=False).qdata.values}
     if reduce > 1: out['bare xrayutilities, fast binning'] = lambda: bare(bin_frames(frames, reduce, 'mean'))   # all at once, float32
     return out, raw
@@ -121,7 +132,7 @@ def section_a(scan, reduce, rounds):
     for k in fns:
         same = np.isnan(maps[k]).tolist() == np.isnan(ref).tolist()
         dev = float(np.nanmax(np.abs(maps[k] - ref)) / np.nanmax(ref))
-        print(f'    {k:34s} {statistics.median(times[k]):7.3f} s  (rounds {", ".join(f"{t:.2f}" for t in times[k])})  '
+        print(f'    {k:38s} {statistics.median(times[k]):7.3f} s  (rounds {", ".join(f"{t:.2f}" for t in times[k])})  '
               f'{statistics.median(ratios[k]):6.1f}x bare   maps: {dev:.1e} of the peak{"" if same else ", EMPTY BINS DIFFER"}')
     ph = phases(scan, reduce)
     print('    engine first cook, by phase: ' + '; '.join(f'{k} {v:.3f} s' for k, v in ph.items()))

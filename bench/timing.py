@@ -33,3 +33,10 @@ def example_scan(root):
     t = time.perf_counter()
     make_scan(scan, ScanSpec(), progress=False)
     return scan, time.perf_counter() - t
+
+
+def kernel_without_prefetch():
+    "`nx5d.kernel.frames_kernel` compiled again with `skip_prefetch` in the place of `prefetch` (it compiles at its first call)."
+    import types, numba, nx5d.kernel as K
+    f = K.frames_kernel.py_func
+    return numba.njit(nogil=True)(types.FunctionType(f.__code__, {**f.__globals__, 'prefetch': K.skip_prefetch}, f.__name__))
