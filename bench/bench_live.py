@@ -15,10 +15,10 @@ Another process measures the scan (`nx5d.live.replay_udkm`: for each frame its m
     reused array), loading them (`fs_load_data(lazy=False)`, issue 12's baseline) and cooking the finished scan in
     one go (`scan.cooked`, from the lazy raw; one round). Target: <= 2x decoding.
     Decoding is also counted while following (d): the CPU time spent in `nx5d.udkm.decode_frame` (the frames' bytes
-    into arrays, as following reads them) per frame, the same frames decoded in the same conditions (a writer at work,
-    caches cold after each poll's wait); the file reads are not in it.
-    The floor: cooking the finished scan in one go costs per frame what no following can go below (it has every frame
-    of an angle set at hand at once); its ratio to decoding is printed beside the target.
+    into arrays, as following reads them) per frame, with the start-up and after the first result: the same frames
+    decoded in the same conditions (a writer at work, caches cold after each poll's wait); the file reads are not in it.
+    The floor: cooking the finished scan in one go, which has every frame of an angle set at hand at once (following
+    does the same work with 2-3 of them at a time); its ratios to both decodings are printed beside the target.
 (e) the frames kernel alone (`nx5d.rsm.frames_product`), CPU per frame on the scan's first frames, in memory: each
     angle set's first 3 frames 10 times in a row (its mapping and frames stay in the processor's caches), and the
     frames 50 at a time as polls bring them (2-3 per angle set, one angle set after the other: they do not); both
@@ -35,7 +35,7 @@ Without `--data`, the finished scan is generated into a temporary folder (about 
 `--data DIR` it is generated there once and reused. The machine load (`os.getloadavg`) is printed at the start and
 the end: the writer is a process of its own, so on a busy machine latency suffers first.
 """
-import argparse, json, os, shutil, statistics, subprocess, sys, tempfile, time, warnings
+import argparse, json, os, shutil, statistics, subprocess, sys, tempfile, threading, time, warnings
 from pathlib import Path
 
 import numpy as np
@@ -66,31 +66,35 @@ def phases():
     spent = {'reading and decoding rows': 0.0, 'adding them to the maps (engine)': 0.0, 'making results': 0.0}
     marks = {'reading and decoding rows': [], 'making results': []}       # wall clock: (start, end) of each call
     builds = []                                                           # mapping builds at the start of each look
-    def wrap(owner, name, key, into=spent):
+    def wrap(owner, name, key):
         fn = getattr(owner, name)
         def timed(*a, **k):
             c, t = time.process_time(), time.perf_counter()
             if key == 'reading and decoding rows': builds.append(rsm.mapping_cache.builds)
             try: return fn(*a, **k)
             finally:
-                into[key] += time.process_time() - c
+                spent[key] += time.process_time() - c
                 if key in marks: marks[key].append((t, time.perf_counter()))
         setattr(owner, name, timed)
     wrap(UdkmDataScan, 'follow_rows', 'reading and decoding rows')
     wrap(rsm.RsmAccumulator, 'add_data', 'adding them to the maps (engine)')
     wrap(rsm.RsmAccumulator, 'result', 'making results')
-    decoding = {'decoding while following': 0.0, 'the frames kernel': 0.0}   # parts of reading and of the engine, counted apart
-    wrap(nx5d.udkm, 'decode_frame', 'decoding while following', decoding)
     import nx5d.kernel as K
-    kernel = K.frames_kernel
-    def timed_kernel(*a):
-        c = time.thread_time()                                            # the kernel may run in the engine's threads
-        try: return kernel(*a)
-        finally: decoding['the frames kernel'] += time.thread_time() - c
-    K.frames_kernel = timed_kernel                                        # frames_product imports it at each call
-    def unwrap(): K.frames_kernel = kernel
+    parts, lock, kernel = {'decoding': 0.0, 'the frames kernel': 0.0}, threading.Lock(), K.frames_kernel
+    def part(fn, key):
+        "`fn`, its CPU time (of the thread that runs it: the kernel may run in the engine's threads) added to parts[key]."
+        def timed(*a, **k):
+            c = time.thread_time()
+            try: return fn(*a, **k)
+            finally:
+                with lock: parts[key] += time.thread_time() - c
+        return timed
+    decode = nx5d.udkm.decode_frame
+    nx5d.udkm.decode_frame = part(decode, 'decoding')                    # what reading the rows calls per frame
+    K.frames_kernel = part(kernel, 'the frames kernel')                  # frames_product imports it at each call
+    def unwrap(): nx5d.udkm.decode_frame, K.frames_kernel = decode, kernel
     marks['builds'] = builds
-    return spent, marks, decoding, unwrap
+    return spent, marks, parts, unwrap
 
 
 def steps(marks, builds_now):
@@ -202,7 +206,7 @@ def main():
         log = tmp / 'landed.json'
         for p in sorted(src.iterdir()): p.read_bytes()                       # warm page cache for the writer
         import nx5d.live, xarray, xrayutilities                              # noqa: F401 (imported before the clock)
-        spent, marks, decoding, unwrap = phases()
+        spent, marks, parts, unwrap = phases()
         if a.huge_pages:
             import contextlib, nx5d.rsm
             nx5d.rsm.small_pages = contextlib.nullcontext
@@ -214,9 +218,11 @@ def main():
         w = writer(src, live / SCAN, a.rate, a.frames, log)
         with warnings.catch_warnings():
             warnings.simplefilter('ignore')
-            f, prop, cpu_all, cpu_steady, n_steady, at1 = follow(live, a.poll, a.idle, {'spent': spent, 'decoding': decoding})
+            f, prop, cpu_all, cpu_steady, n_steady, at1 = follow(live, a.poll, a.idle, {'spent': spent, 'parts': parts})
         unwrap()
-        ins = decoding['decoding while following'] / f.frames
+        after = lambda d, k: (d[k] - at1['spent' if d is spent else 'parts'][k]) / max(n_steady, 1)   # per frame, after the first result
+        split = {k: after(spent, k) for k in spent}                         # taken now: the baselines below cook too
+        kernel, ins, ins_after = after(parts, 'the frames kernel'), parts['decoding'] / f.frames, after(parts, 'decoding')
         assert w.wait() == 0, 'the writer failed'
         landed = json.loads(log.read_text())
         times = np.array([t for t, _ in f.history]); held = np.array([n for _, n in f.history])
@@ -234,9 +240,6 @@ def main():
         if len(st): print(f'(c) steps, look to result: median {np.median(st):.0f} ms, 95th percentile {np.percentile(st, 95):.0f} ms, '
                           f'max {st.max():.0f} ms over {len(st)} results after the first (result {int(st.argmax()) + 2}, '
                           f'which built {built[st.argmax()]} pixel mappings; {built.sum()} built in all after the first result)')
-        steady = lambda d, k: (d[k] - at1['spent' if d is spent else 'decoding'][k]) / max(n_steady, 1)   # after the first result
-        split = {k: steady(spent, k) for k in spent}                       # before the baselines, which cook too
-        kernel = steady(decoding, 'the frames kernel')
         base = baselines(live / SCAN, prop, f.frames, a.repeat)
         dec = base['decoding'][0]
         print(f'(b) CPU per frame, following: {1e3 * cpu_all / f.frames:.3f} ms with start-up ({cpu_all / f.frames / dec:.1f}x decoding), '
@@ -247,11 +250,12 @@ def main():
         for k, (m, rounds) in base.items():
             print(f'    {k}: {1e3 * m:.3f} ms (rounds {", ".join(f"{1e3 * r:.3f}" for r in rounds)}); '
                   f'following with start-up = {cpu_all / f.frames / m:.2f}x this')
-        print(f'(d) decoding while following (nx5d.udkm.decode_frame, bytes to array): {1e3 * ins:.3f} ms per frame; '
-              f'following = {cpu_all / f.frames / ins:.1f}x this with start-up, {cpu_steady / max(n_steady, 1) / ins:.1f}x after the first result')
+        print(f'(d) decoding while following (nx5d.udkm.decode_frame, bytes to array): {1e3 * ins:.3f} ms per frame with start-up, '
+              f'{1e3 * ins_after:.3f} after the first result; following = {cpu_all / f.frames / ins:.1f}x this with start-up, '
+              f'{cpu_steady / max(n_steady, 1) / ins_after:.1f}x after the first result')
         floor = base['cooking the finished scan (scan.cooked)'][0]
         print(f'    the floor, cooking the finished scan in one go: {floor / dec:.1f}x decoding (read_frame), '
-              f'{floor / ins:.1f}x decoding while following (target for following: <= 2x)')
+              f'{floor / ins_after:.1f}x decoding while following after the first result (target for following: <= 2x)')
         kc = kernel_caches(prop.refresh()[SCAN.parts[1]], min(420, f.frames), max(a.repeat, 5))
         rounds = lambda v: ", ".join(f"{1e3 * r:.3f}" for r in v)
         for name in ('with prefetching', 'without'):
